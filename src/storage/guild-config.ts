@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { SignalEmitter } from '../bus/signal-emitter.js';
 import { noopLogger, SocKitError, type Logger } from '../core/index.js';
 import {
   analyzeField,
@@ -51,69 +52,46 @@ export const guildConfigStoreSchema = z.object({
 /** The document type of a {@link GuildConfig} store (see {@link guildConfigStoreSchema}). */
 export type GuildConfigData = z.output<typeof guildConfigStoreSchema>;
 
-/** The payload of a `CONFIG_CHANGED` signal. */
-export interface ConfigChangedData {
-  /** The guild whose setting changed. */
-  guildId: string;
-  /** The setting's key. */
-  key: string;
-  /** The new effective value (the default after a reset). */
-  value: unknown;
-  /** The effective value before the change. */
-  previous: unknown;
-  /** Whether the change was a reset to the default. */
-  reset: boolean;
-}
-
 /**
- * Signal catalog fragment for `CONFIG_CHANGED`. Spread it into your `defineSignals` catalog so
- * the bus validates the payloads {@link GuildConfig} emits.
+ * Signal catalog fragment for `CONFIG_CHANGED`, which {@link GuildConfig} emits after every
+ * change. Spread it into your `defineSignals` catalog; a bus built over that catalog can then be
+ * passed as `GuildConfig`'s `bus`.
  *
  * @example
  * ```ts
- * import { configSignals } from 'soc-kit/storage';
+ * import { defineSignals, SignalBus } from 'soc-kit/bus';
+ * import { GuildConfig, JsonStore, MemoryStorageAdapter, configSignals, guildConfigStoreSchema } from 'soc-kit/storage';
+ * import { z } from 'zod';
  *
- * const parsed = configSignals.CONFIG_CHANGED.parse({
- *   guildId: '123456789012345678', key: 'alerts', value: true, previous: false, reset: false,
- * });
- * console.log(parsed.key); // alerts
+ * const bus = new SignalBus({ catalog: defineSignals({ ...configSignals, RAID: z.object({ joins: z.number() }) }) });
+ * bus.subscribe('CONFIG_CHANGED', (signal) => console.log(signal.data.key, signal.data.previous, '->', signal.data.value));
+ * const store = await JsonStore.open({ adapter: new MemoryStorageAdapter(), schema: guildConfigStoreSchema, defaults: { guilds: {} } });
+ * const config = new GuildConfig({ schema: z.object({ alerts: z.boolean().default(true) }), store, bus });
+ * await config.set('123456789012345678', 'alerts', 'off'); // alerts true -> false
+ * await store.close();
+ * await bus.close();
  * ```
  */
 export const configSignals = {
   CONFIG_CHANGED: z.object({
+    /** The guild whose setting changed. */
     guildId: z.string().regex(SNOWFLAKE),
+    /** The setting's key. */
     key: z.string(),
+    /** The new effective value (the default after a reset). */
     value: z.unknown(),
+    /** The effective value before the change. */
     previous: z.unknown(),
+    /** Whether the change was a reset to the default. */
     reset: z.boolean(),
   }),
 };
 
-/** Severity and origin sent with a `CONFIG_CHANGED` signal. */
-export interface ConfigSignalMeta {
-  /** Always `'info'`: a setting change is routine. */
-  severity: 'info';
-  /** Always `'GuildConfig'`. */
-  source: string;
-  /** The guild whose setting changed. */
-  guildId: string;
-}
+/** The signal schemas {@link GuildConfig} emits: `typeof configSignals`. */
+export type ConfigSignals = typeof configSignals;
 
-/**
- * The part of a signal bus {@link GuildConfig} needs: emitting `CONFIG_CHANGED`. A `SignalBus`
- * whose catalog includes {@link configSignals} fits.
- */
-export interface ConfigSignalEmitter {
-  /**
-   * Publishes a signal.
-   *
-   * @param type - Always `'CONFIG_CHANGED'`.
-   * @param data - What changed.
-   * @param meta - Severity, source and guild.
-   * @returns Anything; a returned promise is awaited, and a rejection is logged, not thrown.
-   */
-  emit(type: 'CONFIG_CHANGED', data: ConfigChangedData, meta: ConfigSignalMeta): unknown;
-}
+/** The payload of a `CONFIG_CHANGED` signal. */
+export type ConfigChangedData = z.output<ConfigSignals['CONFIG_CHANGED']>;
 
 /** Options of {@link GuildConfig}. */
 export interface GuildConfigOptions<S extends z.ZodObject> {
@@ -126,8 +104,11 @@ export interface GuildConfigOptions<S extends z.ZodObject> {
   schema: S;
   /** Where overrides persist; open it with {@link guildConfigStoreSchema}. */
   store: JsonStore<GuildConfigData>;
-  /** When given, every change emits `CONFIG_CHANGED`. */
-  bus?: ConfigSignalEmitter;
+  /**
+   * When given, every change emits `CONFIG_CHANGED` (severity `info`, source `GuildConfig`).
+   * Any `SignalBus` whose catalog includes {@link configSignals} fits.
+   */
+  bus?: SignalEmitter<ConfigSignals>;
   /** Receives warnings about unusable stored values and failed signals. Default: silent. */
   logger?: Logger;
 }
@@ -249,7 +230,7 @@ function messageOf(error: unknown): string {
 export class GuildConfig<S extends z.ZodObject> {
   private readonly schema: S;
   private readonly store: JsonStore<GuildConfigData>;
-  private readonly bus: ConfigSignalEmitter | undefined;
+  private readonly bus: SignalEmitter<ConfigSignals> | undefined;
   private readonly logger: Logger;
   private readonly fields = new Map<string, FieldSpec>();
   private readonly foldedKeys = new Map<string, string[]>();

@@ -42,8 +42,7 @@ export {
 } from './guild-config.js';
 export type {
   ConfigChangedData,
-  ConfigSignalEmitter,
-  ConfigSignalMeta,
+  ConfigSignals,
   GuildConfigData,
   GuildConfigOptions,
   SettingDescription,

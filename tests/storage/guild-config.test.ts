@@ -14,9 +14,9 @@ import {
   guildConfigStoreSchema,
   isSnowflake,
   type ConfigChangedData,
-  type ConfigSignalMeta,
   type GuildConfigData,
 } from '../../src/storage/index.js';
+import { defineSignals, SignalBus } from '../../src/bus/index.js';
 import { recordingLogger, useTempDir } from './helpers.js';
 
 const tempDir = useTempDir();
@@ -417,40 +417,54 @@ describe('GuildConfig persistence and signals', () => {
     expect(new GuildConfig({ schema, store: reopened }).get(GUILD).mode).toBe('strict');
   });
 
-  it('emits CONFIG_CHANGED with a payload that fits configSignals', async () => {
-    const emitted: Array<{ type: string; data: ConfigChangedData; meta: ConfigSignalMeta }> = [];
-    const bus = {
-      emit: (type: 'CONFIG_CHANGED', data: ConfigChangedData, meta: ConfigSignalMeta) => {
-        emitted.push({ type, data, meta });
-        return Promise.resolve({ delivered: 1 });
-      },
-    };
+  it('emits CONFIG_CHANGED on a SignalBus whose catalog includes configSignals', async () => {
+    const bus = new SignalBus({
+      catalog: defineSignals({ ...configSignals, RAID: z.object({ joins: z.number() }) }),
+    });
+    const seen: Array<{
+      data: ConfigChangedData;
+      severity: string;
+      source: string;
+      guildId?: string;
+    }> = [];
+    bus.subscribe('CONFIG_CHANGED', (signal) => {
+      seen.push({
+        data: signal.data,
+        severity: signal.severity,
+        source: signal.source,
+        ...(signal.guildId === undefined ? {} : { guildId: signal.guildId }),
+      });
+    });
     const { config } = await makeConfig({ bus });
     await config.set(GUILD, 'threshold', '0.9');
     await config.reset(GUILD, 'threshold');
-    expect(emitted).toEqual([
+    expect(seen).toEqual([
       {
-        type: 'CONFIG_CHANGED',
         data: { guildId: GUILD, key: 'threshold', value: 0.9, previous: 0.85, reset: false },
-        meta: { severity: 'info', source: 'GuildConfig', guildId: GUILD },
+        severity: 'info',
+        source: 'GuildConfig',
+        guildId: GUILD,
       },
       {
-        type: 'CONFIG_CHANGED',
         data: { guildId: GUILD, key: 'threshold', value: 0.85, previous: 0.9, reset: true },
-        meta: { severity: 'info', source: 'GuildConfig', guildId: GUILD },
+        severity: 'info',
+        source: 'GuildConfig',
+        guildId: GUILD,
       },
     ]);
-    for (const { data } of emitted)
-      expect(configSignals.CONFIG_CHANGED.safeParse(data).success).toBe(true);
+    await bus.close();
   });
 
   it('logs a failing bus instead of failing the change', async () => {
-    const bus = { emit: () => Promise.reject(new Error('bus closed')) };
+    const bus = new SignalBus({ catalog: defineSignals({ ...configSignals }) });
+    await bus.close();
     const { config, logger } = await makeConfig({ bus });
     await expect(config.set(GUILD, 'alerts', 'no')).resolves.toBe(false);
     expect(config.get(GUILD).alerts).toBe(false);
     expect(
-      logger.lines.some((line) => line.level === 'warn' && line.message?.includes('bus closed')),
+      logger.lines.some(
+        (line) => line.level === 'warn' && line.message?.includes('CONFIG_CHANGED'),
+      ),
     ).toBe(true);
   });
 });

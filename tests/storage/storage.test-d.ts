@@ -1,8 +1,10 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import { z } from 'zod';
+import { defineSignals, SignalBus } from '../../src/bus/index.js';
 import {
   GuildConfig,
   JsonStore,
+  configSignals,
   MemoryStorageAdapter,
   guildConfigStoreSchema,
   type ReadonlyDeep,
@@ -58,5 +60,21 @@ describe('storage types', () => {
     expectTypeOf(config.set('123456789012345678', 'typed by a user' as string, 'on')).toEqualTypeOf<
       Promise<unknown>
     >();
+  });
+
+  it('GuildConfig takes a bus only if its catalog has CONFIG_CHANGED', async () => {
+    const store = await JsonStore.open({
+      adapter: new MemoryStorageAdapter(),
+      schema: guildConfigStoreSchema,
+      defaults: { guilds: {} },
+    });
+    const schema = z.object({ alerts: z.boolean().default(true) });
+    const good = new SignalBus({
+      catalog: defineSignals({ ...configSignals, RAID: z.object({ n: z.number() }) }),
+    });
+    new GuildConfig({ schema, store, bus: good });
+    const bad = new SignalBus({ catalog: defineSignals({ RAID: z.object({ n: z.number() }) }) });
+    // @ts-expect-error no CONFIG_CHANGED in the catalog
+    new GuildConfig({ schema, store, bus: bad });
   });
 });
