@@ -43,6 +43,7 @@ export function isSnowflake(id: unknown): id is string {
  * falls back to the default instead of breaking the bot.
  */
 export const guildConfigStoreSchema = z.object({
+  /** Per guild id, the settings that guild overrides. */
   guilds: z.record(
     z.string().regex(SNOWFLAKE, 'guild ids must be snowflakes'),
     z.record(z.string(), z.unknown()),
@@ -50,7 +51,10 @@ export const guildConfigStoreSchema = z.object({
 });
 
 /** The document type of a {@link GuildConfig} store (see {@link guildConfigStoreSchema}). */
-export type GuildConfigData = z.output<typeof guildConfigStoreSchema>;
+export interface GuildConfigData {
+  /** Per guild id, the settings that guild overrides. */
+  guilds: Record<string, Record<string, unknown>>;
+}
 
 /**
  * Signal catalog fragment for `CONFIG_CHANGED`, which {@link GuildConfig} emits after every
@@ -73,6 +77,7 @@ export type GuildConfigData = z.output<typeof guildConfigStoreSchema>;
  * ```
  */
 export const configSignals = {
+  /** Emitted after a setting of a guild is set or reset, once the change is durable. */
   CONFIG_CHANGED: z.object({
     /** The guild whose setting changed. */
     guildId: z.string().regex(SNOWFLAKE),
