@@ -73,6 +73,8 @@ function parseLock(text: string): LockRecord | undefined {
       value !== null &&
       typeof value === 'object' &&
       typeof value.pid === 'number' &&
+      Number.isSafeInteger(value.pid) &&
+      value.pid > 0 &&
       typeof value.hostname === 'string' &&
       typeof value.acquiredAt === 'number' &&
       typeof value.processStartedAt === 'number' &&

@@ -159,6 +159,16 @@ describe('FileStorageAdapter lock', () => {
     await store.close();
   });
 
+  it('never probes pid 0 or negative pids from a tampered lock', async () => {
+    const file = path.join(tempDir(), 'data.json');
+    for (const pid of [0, -1]) {
+      writeFileSync(`${file}.lock`, lockRecord({ pid }));
+      await expect(JsonStore.open({ path: file, schema, defaults: { n: 0 } })).rejects.toThrow(
+        /unreadable and recent/,
+      );
+    }
+  });
+
   it('does not remove a lock that is no longer its own', async () => {
     const file = path.join(tempDir(), 'data.json');
     const adapter = new FileStorageAdapter({ path: file });
