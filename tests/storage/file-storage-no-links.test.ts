@@ -1,4 +1,5 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import type * as FsPromises from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
@@ -9,7 +10,7 @@ import { useTempDir } from './helpers.js';
 // adapter falls back to exclusive create, copy and rename.
 const mode = vi.hoisted(() => ({ linkError: undefined as string | undefined }));
 vi.mock('node:fs/promises', async (importOriginal) => {
-  const actual = await importOriginal<typeof import('node:fs/promises')>();
+  const actual = await importOriginal<typeof FsPromises>();
   return {
     ...actual,
     link: async (existing: string, created: string) => {
