@@ -1,6 +1,12 @@
 import type { z } from 'zod';
-import { noopLogger, SocKitError, systemClock, type Clock, type Logger } from '../core/index.js';
-import type { TimerHandle } from '../core/index.js';
+import {
+  noopLogger,
+  SocKitError,
+  systemClock,
+  type Clock,
+  type Logger,
+  type TimerHandle,
+} from '../core/index.js';
 import { FileStorageAdapter } from './file-storage-adapter.js';
 import type { StorageAdapter, StorageLock } from './storage-adapter.js';
 
@@ -241,6 +247,10 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 function isThenable(value: unknown): boolean {
   return (
     typeof value === 'object' &&
@@ -427,7 +437,7 @@ export class JsonStore<T> {
         try {
           parsed = JSON.parse(text);
         } catch (error) {
-          return { ok: false, reason: `not valid JSON: ${(error as Error).message}` };
+          return { ok: false, reason: `not valid JSON: ${messageOf(error)}` };
         }
         const envelope = isEnvelope(parsed) ? parsed : { version: 0, data: parsed };
         if (envelope.version > version) {
@@ -443,7 +453,7 @@ export class JsonStore<T> {
             data = await migration.migrate(data);
           } catch (error) {
             throw new StoreMigrationError(
-              `migration to version ${migration.version}${migration.description === undefined ? '' : ` (${migration.description})`} failed on ${which}: ${(error as Error).message}; the data was left untouched.`,
+              `migration to version ${migration.version}${migration.description === undefined ? '' : ` (${migration.description})`} failed on ${which}: ${messageOf(error)}; the data was left untouched.`,
               envelope.version,
               version,
               { cause: error },
@@ -633,7 +643,7 @@ export class JsonStore<T> {
     try {
       plain = JSON.parse(JSON.stringify(candidate) ?? 'null');
     } catch (error) {
-      throw new StoreValidationError(`the new state is not JSON data: ${(error as Error).message}`);
+      throw new StoreValidationError(`the new state is not JSON data: ${messageOf(error)}`);
     }
     const result = this.schema.safeParse(plain);
     if (!result.success) {

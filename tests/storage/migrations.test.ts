@@ -127,6 +127,21 @@ describe('JsonStore migrations', () => {
     expect(readFileSync(file, 'utf8')).toBe(original);
   });
 
+  it('reports a migration that throws a non-Error value', async () => {
+    const file = fileWith('{"version":0,"data":{"warns":1}}');
+    const throwsString: Migration[] = [
+      {
+        version: 1,
+        migrate: () => {
+          throw 'field missing';
+        },
+      },
+    ];
+    await expect(
+      JsonStore.open({ path: file, schema, defaults, migrations: throwsString }),
+    ).rejects.toThrow(/field missing/);
+  });
+
   it('supports async migrations', async () => {
     const file = fileWith('{"version":0,"data":{"warns":1}}');
     const asyncSteps: Migration[] = [
