@@ -82,7 +82,17 @@ export function formatDuration(ms: number): string {
   return `${ms < 0 ? '-' : ''}${parts.join('')}`;
 }
 
-/** Bounds of {@link durationSetting}, as durations (`'1m'`) or milliseconds. */
+/**
+ * Bounds of {@link durationSetting}, as durations (`'1m'`) or milliseconds.
+ *
+ * @example
+ * ```ts
+ * import { durationSetting, type DurationSettingOptions } from 'soc-kit/storage';
+ *
+ * const bounds: DurationSettingOptions = { min: '5m', max: '1d' };
+ * console.log(durationSetting(bounds).safeParse(60_000).success); // false: below 5m
+ * ```
+ */
 export interface DurationSettingOptions {
   /** Shortest allowed duration. Default 0. */
   min?: string | number;
@@ -90,7 +100,17 @@ export interface DurationSettingOptions {
   max?: string | number;
 }
 
-/** The metadata key {@link durationSetting} registers, read by {@link GuildConfig}. */
+/**
+ * The metadata key {@link durationSetting} registers, read by {@link GuildConfig}.
+ *
+ * @example
+ * ```ts
+ * import { DURATION_FORMAT, durationSetting } from 'soc-kit/storage';
+ * import { z } from 'zod';
+ *
+ * console.log(z.globalRegistry.get(durationSetting())?.format === DURATION_FORMAT); // true
+ * ```
+ */
 export const DURATION_FORMAT = 'soc-kit:duration';
 
 function toMs(value: string | number, name: string): number {

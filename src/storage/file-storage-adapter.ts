@@ -19,7 +19,20 @@ import {
   type StorageLock,
 } from './storage-adapter.js';
 
-/** Options of {@link FileStorageAdapter}. */
+/**
+ * Options of {@link FileStorageAdapter}.
+ *
+ * @example
+ * ```ts
+ * import { mkdtempSync } from 'node:fs';
+ * import { tmpdir } from 'node:os';
+ * import path from 'node:path';
+ * import { FileStorageAdapter, type FileStorageAdapterOptions } from 'soc-kit/storage';
+ *
+ * const options: FileStorageAdapterOptions = { path: path.join(mkdtempSync(path.join(tmpdir(), 'sockit-')), 'shared.json'), mode: 0o640 };
+ * console.log(new FileStorageAdapter(options).location.endsWith('shared.json')); // true
+ * ```
+ */
 export interface FileStorageAdapterOptions {
   /** The JSON file. Its folder is created if missing. */
   path: string;

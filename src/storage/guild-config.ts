@@ -41,6 +41,19 @@ export function isSnowflake(id: unknown): id is string {
  * settings that differ from the defaults. Open the store with it and `defaults: { guilds: {} }`.
  * Stored values are checked against the config schema again when read, so a bad hand edit
  * falls back to the default instead of breaking the bot.
+ *
+ * @example
+ * ```ts
+ * import { mkdtempSync } from 'node:fs';
+ * import { tmpdir } from 'node:os';
+ * import path from 'node:path';
+ * import { JsonStore, guildConfigStoreSchema } from 'soc-kit/storage';
+ *
+ * const file = path.join(mkdtempSync(path.join(tmpdir(), 'sockit-')), 'config.json');
+ * const store = await JsonStore.open({ path: file, schema: guildConfigStoreSchema, defaults: { guilds: {} } });
+ * console.log(store.get()); // { guilds: {} }
+ * await store.close();
+ * ```
  */
 export const guildConfigStoreSchema = z.object({
   /** Per guild id, the settings that guild overrides. */
@@ -50,7 +63,17 @@ export const guildConfigStoreSchema = z.object({
   ),
 });
 
-/** The document type of a {@link GuildConfig} store (see {@link guildConfigStoreSchema}). */
+/**
+ * The document type of a {@link GuildConfig} store (see {@link guildConfigStoreSchema}).
+ *
+ * @example
+ * ```ts
+ * import type { GuildConfigData } from 'soc-kit/storage';
+ *
+ * const data: GuildConfigData = { guilds: { '123456789012345678': { alerts: false } } };
+ * console.log(Object.keys(data.guilds)); // [ '123456789012345678' ]
+ * ```
+ */
 export interface GuildConfigData {
   /** Per guild id, the settings that guild overrides. */
   guilds: Record<string, Record<string, unknown>>;
@@ -92,13 +115,48 @@ export const configSignals = {
   }),
 };
 
-/** The signal schemas {@link GuildConfig} emits: `typeof configSignals`. */
+/**
+ * The signal schemas {@link GuildConfig} emits: `typeof configSignals`.
+ *
+ * @example
+ * ```ts
+ * import { defineSignals } from 'soc-kit/bus';
+ * import { configSignals, type ConfigSignals } from 'soc-kit/storage';
+ *
+ * const schemas: ConfigSignals = configSignals;
+ * console.log(defineSignals({ ...schemas }).types); // [ 'CONFIG_CHANGED' ]
+ * ```
+ */
 export type ConfigSignals = typeof configSignals;
 
-/** The payload of a `CONFIG_CHANGED` signal. */
+/**
+ * The payload of a `CONFIG_CHANGED` signal.
+ *
+ * @example
+ * ```ts
+ * import type { ConfigChangedData } from 'soc-kit/storage';
+ *
+ * const change: ConfigChangedData = { guildId: '123456789012345678', key: 'alerts', value: false, previous: true, reset: false };
+ * console.log(`${change.key}: ${String(change.previous)} -> ${String(change.value)}`); // alerts: true -> false
+ * ```
+ */
 export type ConfigChangedData = z.output<ConfigSignals['CONFIG_CHANGED']>;
 
-/** Options of {@link GuildConfig}. */
+/**
+ * Options of {@link GuildConfig}.
+ *
+ * @example
+ * ```ts
+ * import { GuildConfig, JsonStore, MemoryStorageAdapter, guildConfigStoreSchema, type GuildConfigOptions } from 'soc-kit/storage';
+ * import { z } from 'zod';
+ *
+ * const schema = z.object({ alerts: z.boolean().default(true) });
+ * const store = await JsonStore.open({ adapter: new MemoryStorageAdapter(), schema: guildConfigStoreSchema, defaults: { guilds: {} } });
+ * const options: GuildConfigOptions<typeof schema> = { schema, store };
+ * console.log(new GuildConfig(options).keys()); // [ 'alerts' ]
+ * await store.close();
+ * ```
+ */
 export interface GuildConfigOptions<S extends z.ZodObject> {
   /**
    * One zod object: each key a setting with a `.default()` (or `.optional()`) and, ideally, a
@@ -118,7 +176,21 @@ export interface GuildConfigOptions<S extends z.ZodObject> {
   logger?: Logger;
 }
 
-/** One row of {@link GuildConfig.describe}, for help embeds. */
+/**
+ * One row of {@link GuildConfig.describe}, for help embeds.
+ *
+ * @example
+ * ```ts
+ * import { GuildConfig, JsonStore, MemoryStorageAdapter, guildConfigStoreSchema, type SettingDescription } from 'soc-kit/storage';
+ * import { z } from 'zod';
+ *
+ * const store = await JsonStore.open({ adapter: new MemoryStorageAdapter(), schema: guildConfigStoreSchema, defaults: { guilds: {} } });
+ * const config = new GuildConfig({ schema: z.object({ level: z.number().int().min(1).max(5).default(2).describe('Strictness') }), store });
+ * const [row]: SettingDescription[] = config.describe();
+ * console.log(`${row?.key}: ${row?.expected}`); // level: a whole number from 1 to 5
+ * await store.close();
+ * ```
+ */
 export interface SettingDescription {
   /** The setting's key, as typed in commands. */
   key: string;

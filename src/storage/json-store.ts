@@ -13,6 +13,15 @@ import type { StorageAdapter, StorageLock } from './storage-adapter.js';
 /**
  * A deeply read-only view of JSON data. {@link JsonStore.get} returns it because the state is
  * frozen: change it through {@link JsonStore.update}, which persists the change.
+ *
+ * @example
+ * ```ts
+ * import type { ReadonlyDeep } from 'soc-kit/storage';
+ *
+ * const state: ReadonlyDeep<{ users: string[] }> = { users: ['a'] };
+ * // state.users.push('b'); would not compile: the array is readonly
+ * console.log(state.users.length); // 1
+ * ```
  */
 export type ReadonlyDeep<T> = T extends (infer U)[]
   ? readonly ReadonlyDeep<U>[]
@@ -23,6 +32,18 @@ export type ReadonlyDeep<T> = T extends (infer U)[]
 /**
  * One step of a schema upgrade. Migration `n` turns data stored at version `n - 1` into
  * version `n`.
+ *
+ * @example
+ * ```ts
+ * import type { Migration } from 'soc-kit/storage';
+ *
+ * const renameWarns: Migration = {
+ *   version: 1,
+ *   description: 'rename warns to warnings',
+ *   migrate: (old) => ({ warnings: (old as { warns: number }).warns }),
+ * };
+ * console.log(renameWarns.migrate({ warns: 2 })); // { warnings: 2 }
+ * ```
  */
 export interface Migration {
   /** The version this step produces: 1 for the first migration, then 2, 3... with no gaps. */
@@ -36,7 +57,20 @@ export interface Migration {
   migrate(data: unknown): unknown;
 }
 
-/** How {@link JsonStore.open} treats a document that cannot be parsed or fails the schema. */
+/**
+ * How {@link JsonStore.open} treats a document that cannot be parsed or fails the schema.
+ *
+ * @example
+ * ```ts
+ * import { JsonStore, MemoryStorageAdapter, StoreCorruptError, type CorruptPolicy } from 'soc-kit/storage';
+ * import { z } from 'zod';
+ *
+ * const onCorrupt: CorruptPolicy = 'refuse';
+ * const adapter = new MemoryStorageAdapter({ text: '{"version":0,' });
+ * const error = await JsonStore.open({ adapter, schema: z.object({}), defaults: {}, onCorrupt }).catch((e: unknown) => e);
+ * console.log(error instanceof StoreCorruptError, adapter.text); // true {"version":0,
+ * ```
+ */
 export type CorruptPolicy = 'recover' | 'refuse';
 
 interface JsonStoreBaseOptions<S extends z.ZodType> {
@@ -63,7 +97,28 @@ interface JsonStoreBaseOptions<S extends z.ZodType> {
   clock?: Clock;
 }
 
-/** {@link JsonStore.open} options for a JSON file on disk (the default adapter). */
+/**
+ * {@link JsonStore.open} options for a JSON file on disk (the default adapter).
+ *
+ * @example
+ * ```ts
+ * import { mkdtempSync } from 'node:fs';
+ * import { tmpdir } from 'node:os';
+ * import path from 'node:path';
+ * import { JsonStore, type JsonStoreFileOptions } from 'soc-kit/storage';
+ * import { z } from 'zod';
+ *
+ * const schema = z.object({ n: z.number() });
+ * const options: JsonStoreFileOptions<typeof schema> = {
+ *   path: path.join(mkdtempSync(path.join(tmpdir(), 'sockit-')), 'n.json'),
+ *   schema,
+ *   defaults: { n: 0 },
+ *   debounceMs: 250,
+ * };
+ * const store = await JsonStore.open(options);
+ * await store.close();
+ * ```
+ */
 export interface JsonStoreFileOptions<S extends z.ZodType> extends JsonStoreBaseOptions<S> {
   /** The JSON file. A {@link FileStorageAdapter} is created for it. */
   path: string;
@@ -71,7 +126,22 @@ export interface JsonStoreFileOptions<S extends z.ZodType> extends JsonStoreBase
   adapter?: never;
 }
 
-/** {@link JsonStore.open} options for a custom {@link StorageAdapter}. */
+/**
+ * {@link JsonStore.open} options for a custom {@link StorageAdapter}.
+ *
+ * @example
+ * ```ts
+ * import { JsonStore, MemoryStorageAdapter } from 'soc-kit/storage';
+ * import { z } from 'zod';
+ * import type { JsonStoreAdapterOptions } from 'soc-kit/storage';
+ *
+ * const schema = z.object({ n: z.number() });
+ * const options: JsonStoreAdapterOptions<typeof schema> = { adapter: new MemoryStorageAdapter(), schema, defaults: { n: 0 } };
+ * const store = await JsonStore.open(options);
+ * console.log(store.location); // memory
+ * await store.close();
+ * ```
+ */
 export interface JsonStoreAdapterOptions<S extends z.ZodType> extends JsonStoreBaseOptions<S> {
   /** Where the document is stored, e.g. a {@link MemoryStorageAdapter}. */
   adapter: StorageAdapter;
@@ -79,11 +149,38 @@ export interface JsonStoreAdapterOptions<S extends z.ZodType> extends JsonStoreB
   path?: never;
 }
 
-/** Options of {@link JsonStore.open}: give either `path` or `adapter`. */
+/**
+ * Options of {@link JsonStore.open}: give either `path` or `adapter`.
+ *
+ * @example
+ * ```ts
+ * import { JsonStore, MemoryStorageAdapter, type JsonStoreOptions } from 'soc-kit/storage';
+ * import { z } from 'zod';
+ *
+ * const schema = z.object({ on: z.boolean() });
+ * const options: JsonStoreOptions<typeof schema> = { adapter: new MemoryStorageAdapter(), schema, defaults: { on: true } };
+ * const store = await JsonStore.open(options);
+ * console.log(store.get().on); // true
+ * await store.close();
+ * ```
+ */
 export type JsonStoreOptions<S extends z.ZodType> =
   JsonStoreFileOptions<S> | JsonStoreAdapterOptions<S>;
 
-/** Where the state of an opened store came from. */
+/**
+ * Where the state of an opened store came from.
+ *
+ * @example
+ * ```ts
+ * import { JsonStore, MemoryStorageAdapter } from 'soc-kit/storage';
+ * import { z } from 'zod';
+ *
+ * const adapter = new MemoryStorageAdapter({ text: 'garbage', backup: '{"version":0,"data":{"n":4}}' });
+ * const store = await JsonStore.open({ adapter, schema: z.object({ n: z.number() }), defaults: { n: 0 }, clock: { now: () => 1, setTimeout, clearTimeout } });
+ * console.log(store.loadReport); // { source: 'backup', quarantined: [ 'memory.corrupt-1' ] }
+ * await store.close();
+ * ```
+ */
 export interface JsonStoreLoadReport {
   /** `'file'`: the stored document; `'backup'`: the `.bak`; `'defaults'`: neither existed or was usable. */
   source: 'file' | 'backup' | 'defaults';
@@ -93,7 +190,21 @@ export interface JsonStoreLoadReport {
   migratedFrom?: number;
 }
 
-/** Counters of a store, for monitoring and benchmarks. */
+/**
+ * Counters of a store, for monitoring and benchmarks.
+ *
+ * @example
+ * ```ts
+ * import { JsonStore, MemoryStorageAdapter, type JsonStoreStats } from 'soc-kit/storage';
+ * import { z } from 'zod';
+ *
+ * const store = await JsonStore.open({ adapter: new MemoryStorageAdapter(), schema: z.object({ n: z.number() }), defaults: { n: 0 } });
+ * store.update(() => ({ n: 1 }));
+ * const stats: JsonStoreStats = store.stats();
+ * console.log(stats.dirty, stats.updates); // true 1
+ * await store.close();
+ * ```
+ */
 export interface JsonStoreStats {
   /** Accepted updates since open. */
   updates: number;
@@ -105,7 +216,18 @@ export interface JsonStoreStats {
   dirty: boolean;
 }
 
-/** Thrown when {@link JsonStore.open} is given contradictory options. Code `STORE_OPTIONS`. */
+/**
+ * Thrown when {@link JsonStore.open} is given contradictory options. Code `STORE_OPTIONS`.
+ *
+ * @example
+ * ```ts
+ * import { JsonStore, MemoryStorageAdapter, StoreOptionsError } from 'soc-kit/storage';
+ * import { z } from 'zod';
+ *
+ * const error = await JsonStore.open({ adapter: new MemoryStorageAdapter(), schema: z.object({ n: z.number().min(1) }), defaults: { n: 0 } }).catch((e: unknown) => e);
+ * console.log(error instanceof StoreOptionsError, (error as StoreOptionsError).code); // true STORE_OPTIONS
+ * ```
+ */
 export class StoreOptionsError extends SocKitError {
   /**
    * @param message - What is wrong with the options.
@@ -119,6 +241,16 @@ export class StoreOptionsError extends SocKitError {
 /**
  * Thrown by {@link JsonStore.open} with `onCorrupt: 'refuse'` when the stored document cannot be
  * parsed or fails the schema. Nothing was moved or written. Code `STORE_CORRUPT`.
+ *
+ * @example
+ * ```ts
+ * import { JsonStore, MemoryStorageAdapter, StoreCorruptError } from 'soc-kit/storage';
+ * import { z } from 'zod';
+ *
+ * const adapter = new MemoryStorageAdapter({ text: '{"version":0,"data":{"n":"five"}}' });
+ * const error = await JsonStore.open({ adapter, schema: z.object({ n: z.number() }), defaults: { n: 0 }, onCorrupt: 'refuse' }).catch((e: unknown) => e);
+ * if (error instanceof StoreCorruptError) console.log(error.code, error.location); // STORE_CORRUPT memory
+ * ```
  */
 export class StoreCorruptError extends SocKitError {
   /** The unreadable location. */
@@ -141,6 +273,17 @@ export class StoreCorruptError extends SocKitError {
  * Thrown by {@link JsonStore.open} when stored data cannot be brought to the current version: a
  * migration threw, its result failed the schema, or the data is from a newer version. The
  * stored document is left untouched. Code `STORE_MIGRATION`.
+ *
+ * @example
+ * ```ts
+ * import { JsonStore, MemoryStorageAdapter, StoreMigrationError } from 'soc-kit/storage';
+ * import { z } from 'zod';
+ *
+ * const adapter = new MemoryStorageAdapter({ text: '{"version":0,"data":{}}' });
+ * const migrations = [{ version: 1, migrate: () => { throw new Error('cannot convert'); } }];
+ * const error = await JsonStore.open({ adapter, schema: z.object({}), defaults: {}, migrations }).catch((e: unknown) => e);
+ * if (error instanceof StoreMigrationError) console.log(error.storedVersion, error.targetVersion, adapter.text); // 0 1 {"version":0,"data":{}}
+ * ```
  */
 export class StoreMigrationError extends SocKitError {
   /** The version found in storage. */
@@ -169,6 +312,20 @@ export class StoreMigrationError extends SocKitError {
 /**
  * Thrown by {@link JsonStore.update} when the new state fails the schema (or does not survive a
  * JSON round trip). The state is unchanged. Code `STORE_VALIDATION`.
+ *
+ * @example
+ * ```ts
+ * import { JsonStore, MemoryStorageAdapter, StoreValidationError } from 'soc-kit/storage';
+ * import { z } from 'zod';
+ *
+ * const store = await JsonStore.open({ adapter: new MemoryStorageAdapter(), schema: z.object({ n: z.number().max(10) }), defaults: { n: 0 } });
+ * try {
+ *   store.update(() => ({ n: 11 }));
+ * } catch (error) {
+ *   if (error instanceof StoreValidationError) console.log(error.issues[0]?.path); // [ 'n' ]
+ * }
+ * await store.close();
+ * ```
  */
 export class StoreValidationError extends SocKitError {
   /** The zod issues, when the schema rejected the state. */
@@ -187,6 +344,20 @@ export class StoreValidationError extends SocKitError {
 /**
  * Thrown by {@link JsonStore.update} when it is misused: an async updater, or an update started
  * from inside another update's function. The state is unchanged. Code `STORE_USAGE`.
+ *
+ * @example
+ * ```ts
+ * import { JsonStore, MemoryStorageAdapter, StoreUsageError } from 'soc-kit/storage';
+ * import { z } from 'zod';
+ *
+ * const store = await JsonStore.open({ adapter: new MemoryStorageAdapter(), schema: z.object({ n: z.number() }), defaults: { n: 0 } });
+ * try {
+ *   store.update((draft) => store.update(() => draft));
+ * } catch (error) {
+ *   console.log(error instanceof StoreUsageError); // true
+ * }
+ * await store.close();
+ * ```
  */
 export class StoreUsageError extends SocKitError {
   /**
@@ -197,7 +368,23 @@ export class StoreUsageError extends SocKitError {
   }
 }
 
-/** Thrown by every {@link JsonStore} method once `close()` was called. Code `STORE_CLOSED`. */
+/**
+ * Thrown by every {@link JsonStore} method once `close()` was called. Code `STORE_CLOSED`.
+ *
+ * @example
+ * ```ts
+ * import { JsonStore, MemoryStorageAdapter, StoreClosedError } from 'soc-kit/storage';
+ * import { z } from 'zod';
+ *
+ * const store = await JsonStore.open({ adapter: new MemoryStorageAdapter(), schema: z.object({ n: z.number() }), defaults: { n: 0 } });
+ * await store.close();
+ * try {
+ *   store.get();
+ * } catch (error) {
+ *   console.log(error instanceof StoreClosedError); // true
+ * }
+ * ```
+ */
 export class StoreClosedError extends SocKitError {
   /**
    * @param location - The store's location.
@@ -214,6 +401,23 @@ export class StoreClosedError extends SocKitError {
 /**
  * Thrown by {@link JsonStore.flush} and {@link JsonStore.close} when the write failed (disk full,
  * permissions). The previous document is intact. Code `STORE_WRITE`.
+ *
+ * @example
+ * ```ts
+ * import { JsonStore, MemoryStorageAdapter, StoreWriteError } from 'soc-kit/storage';
+ * import { z } from 'zod';
+ *
+ * class FullDisk extends MemoryStorageAdapter {
+ *   override write(): Promise<void> {
+ *     return Promise.reject(new Error('ENOSPC'));
+ *   }
+ * }
+ * const store = await JsonStore.open({ adapter: new FullDisk(), schema: z.object({ n: z.number() }), defaults: { n: 0 } });
+ * store.update(() => ({ n: 1 }));
+ * const error = await store.flush().catch((e: unknown) => e);
+ * console.log(error instanceof StoreWriteError); // true
+ * await store.close().catch(() => undefined); // the lock is released even so
+ * ```
  */
 export class StoreWriteError extends SocKitError {
   /**
@@ -704,7 +908,7 @@ export class JsonStore<T> {
    * store.update(() => ({ n: 1 }));
    * await store.close();
    * await store.close(); // no-op
-   * console.log(adapter.text, adapter.locked); // {"version":0,"data":{"n":1}} false
+   * console.log(JSON.parse(adapter.text ?? '').data, adapter.locked); // { n: 1 } false
    * ```
    */
   close(): Promise<void> {

@@ -1,7 +1,17 @@
 import { hostname } from 'node:os';
 import { StoreLockedError, type StorageAdapter, type StorageLock } from './storage-adapter.js';
 
-/** Options of {@link MemoryStorageAdapter}. */
+/**
+ * Options of {@link MemoryStorageAdapter}.
+ *
+ * @example
+ * ```ts
+ * import { MemoryStorageAdapter, type MemoryStorageAdapterOptions } from 'soc-kit/storage';
+ *
+ * const options: MemoryStorageAdapterOptions = { text: '{"version":0,"data":{}}', location: 'test-fixture' };
+ * console.log(await new MemoryStorageAdapter(options).read()); // {"version":0,"data":{}}
+ * ```
+ */
 export interface MemoryStorageAdapterOptions {
   /** Initial document text, as if a previous run had written it. */
   text?: string;
@@ -27,7 +37,7 @@ export interface MemoryStorageAdapterOptions {
  * const store = await JsonStore.open({ adapter, schema: z.object({ hits: z.number() }), defaults: { hits: 0 } });
  * for (let i = 0; i < 100; i += 1) store.update((draft) => { draft.hits += 1; });
  * await store.close();
- * console.log(adapter.writes, adapter.text); // 1 {"version":0,"data":{"hits":100}}
+ * console.log(adapter.writes, JSON.parse(adapter.text ?? '')); // 1 { version: 0, data: { hits: 100 } }
  * ```
  */
 export class MemoryStorageAdapter implements StorageAdapter {

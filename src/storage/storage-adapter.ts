@@ -48,7 +48,7 @@ export interface StorageLock {
  * const store = await JsonStore.open({ adapter, schema: z.object({ n: z.number() }), defaults: { n: 0 } });
  * store.update((draft) => { draft.n += 1; });
  * await store.close();
- * console.log(await adapter.read()); // {"version":0,"data":{"n":1}}
+ * console.log(JSON.parse((await adapter.read()) ?? '')); // { version: 0, data: { n: 1 } }
  * ```
  */
 export interface StorageAdapter {
@@ -95,7 +95,21 @@ export interface StorageAdapter {
   quarantine(which: 'current' | 'backup', timestamp: number): Promise<string | undefined>;
 }
 
-/** Who holds a lock, as recorded in the lock. */
+/**
+ * Who holds a lock, as recorded in the lock.
+ *
+ * @example
+ * ```ts
+ * import { MemoryStorageAdapter, StoreLockedError, type LockOwner } from 'soc-kit/storage';
+ *
+ * const adapter = new MemoryStorageAdapter();
+ * const lock = await adapter.lock();
+ * const error = await adapter.lock().catch((e: unknown) => e);
+ * const owner: LockOwner | undefined = error instanceof StoreLockedError ? error.owner : undefined;
+ * console.log(owner?.pid === process.pid); // true
+ * await lock.release();
+ * ```
+ */
 export interface LockOwner {
   /** Process id of the holder. */
   pid: number;
