@@ -16,7 +16,10 @@ export interface CrashOptions {
   kills: number;
   /** Longest random delay before a kill, ms. Default 40. */
   maxDelayMs?: number;
-  /** Share of kills aimed at start-up (lock, load) instead of the write loop. Default 0.1. */
+  /**
+   * Share of kills at a random moment after spawn (often during start-up: lock, load). The rest
+   * wait for the child's first acknowledged flush, then a random delay. Default 0.1.
+   */
   startupShare?: number;
   /** Progress lines. */
   log?: (line: string) => void;
@@ -78,7 +81,8 @@ function sleep(ms: number): Promise<void> {
 
 interface ChildRun {
   child: ChildProcess;
-  ready: Promise<void>;
+  /** Resolves at the first acknowledged flush (or exit), so a kill lands in the write loop. */
+  firstAck: Promise<void>;
   exited: Promise<void>;
   lastAck: () => number | undefined;
   acks: () => number;
@@ -94,9 +98,9 @@ function startChild(launcher: Launcher, file: string): ChildRun {
   let lastAck: number | undefined;
   let acks = 0;
   let stderr = '';
-  let markReady: () => void = () => undefined;
-  const ready = new Promise<void>((resolve) => {
-    markReady = resolve;
+  let markAcked: () => void = () => undefined;
+  const firstAck = new Promise<void>((resolve) => {
+    markAcked = resolve;
   });
   child.stdout?.setEncoding('utf8');
   child.stdout?.on('data', (chunk: string) => {
@@ -105,10 +109,10 @@ function startChild(launcher: Launcher, file: string): ChildRun {
     while (newline !== -1) {
       const line = buffer.slice(0, newline);
       buffer = buffer.slice(newline + 1);
-      if (line.startsWith('ready')) markReady();
-      else if (line.startsWith('ack ')) {
+      if (line.startsWith('ack ')) {
         lastAck = Number(line.slice(4));
         acks += 1;
+        markAcked();
       }
       newline = buffer.indexOf('\n');
     }
@@ -119,11 +123,18 @@ function startChild(launcher: Launcher, file: string): ChildRun {
   });
   const exited = new Promise<void>((resolve) => {
     child.on('close', () => {
-      markReady();
+      markAcked();
       resolve();
     });
   });
-  return { child, ready, exited, lastAck: () => lastAck, acks: () => acks, stderr: () => stderr };
+  return {
+    child,
+    firstAck,
+    exited,
+    lastAck: () => lastAck,
+    acks: () => acks,
+    stderr: () => stderr,
+  };
 }
 
 export async function runCrashTest(options: CrashOptions): Promise<CrashSummary> {
@@ -147,7 +158,7 @@ export async function runCrashTest(options: CrashOptions): Promise<CrashSummary>
     for (let kill = 1; kill <= options.kills; kill += 1) {
       const run = startChild(launcher, file);
       const atStartup = random() < startupShare;
-      if (!atStartup) await run.ready;
+      if (!atStartup) await run.firstAck;
       await sleep(random() * maxDelayMs);
       if (run.child.exitCode !== null) {
         failures.push(
