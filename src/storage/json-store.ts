@@ -621,7 +621,13 @@ export class JsonStore<T> {
         );
       }
     });
-    const defaultsResult = schema.safeParse(JSON.parse(JSON.stringify(options.defaults)));
+    let plainDefaults: unknown;
+    try {
+      plainDefaults = JSON.parse(JSON.stringify(options.defaults) ?? 'undefined');
+    } catch (error) {
+      throw new StoreOptionsError(`defaults must be JSON data: ${messageOf(error)}`);
+    }
+    const defaultsResult = schema.safeParse(plainDefaults);
     if (!defaultsResult.success) {
       throw new StoreOptionsError(
         `defaults do not satisfy the schema: ${describeIssues(defaultsResult.error.issues)}`,
@@ -683,6 +689,9 @@ export class JsonStore<T> {
         if (text === undefined) return undefined;
         const decoded = await decode(text, `${adapter.location}.bak`);
         if (decoded.ok) return decoded;
+        if (policy === 'refuse') {
+          throw new StoreCorruptError(`${adapter.location}.bak`, decoded.reason);
+        }
         const moved = await adapter.quarantine('backup', clock.now());
         if (moved !== undefined) quarantined.push(moved);
         logger.error(

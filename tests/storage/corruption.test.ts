@@ -115,6 +115,16 @@ describe('JsonStore corruption handling (file adapter)', () => {
     await store.close();
   });
 
+  it("with onCorrupt: 'refuse', also leaves an unreadable backup untouched", async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'data.json');
+    writeFileSync(`${file}.bak`, 'garbage');
+    await expect(
+      JsonStore.open({ path: file, schema, defaults, onCorrupt: 'refuse' }),
+    ).rejects.toMatchObject({ code: 'STORE_CORRUPT', location: `${file}.bak` });
+    expect(readdirSync(dir)).toEqual(['data.json.bak']);
+  });
+
   it('uses the backup when the file itself is missing', async () => {
     const dir = tempDir();
     const file = path.join(dir, 'data.json');

@@ -181,6 +181,9 @@ describe('JsonStore basics', () => {
       /debounceMs/,
     );
     await expect(
+      JsonStore.open({ adapter, schema, defaults: undefined as unknown as typeof defaults }),
+    ).rejects.toThrow(/defaults must be JSON data/);
+    await expect(
       JsonStore.open({ adapter, schema, defaults: { n: -5, tags: [] } }),
     ).rejects.toThrow(/defaults do not satisfy/);
     await expect(
