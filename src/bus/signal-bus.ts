@@ -44,6 +44,7 @@ import { UnknownSignalError } from './unknown-signal-error.js';
  *   historySize: 500,
  * };
  * const bus = new SignalBus(options);
+ * console.log(bus.catalog.types); // [ 'PING' ]
  * await bus.close();
  * ```
  */
@@ -91,12 +92,16 @@ export interface SignalBusOptions<S extends SignalSchemas> {
  *
  * @example
  * ```ts
- * import type { Signal, SignalHandler } from 'soc-kit/bus';
+ * import { z } from 'zod';
+ * import { defineSignals, SignalBus, type Signal, type SignalHandler } from 'soc-kit/bus';
  *
  * const log: SignalHandler<Signal> = (signal) => {
  *   console.log(signal.type, signal.severity);
  * };
- * console.log(typeof log);
+ * const bus = new SignalBus({ catalog: defineSignals({ PING: z.object({}) }) });
+ * bus.subscribe('*', log);
+ * await bus.emit('PING', {}, { severity: 'low', source: 'demo' }); // PING low
+ * await bus.close();
  * ```
  */
 export type SignalHandler<Sig extends Signal> = (signal: Sig) => unknown;
@@ -228,7 +233,17 @@ export interface SignalTypeStats {
  *   const runs = stats.delivered + stats.failed;
  *   return runs === 0 ? 0 : stats.failed / runs;
  * }
- * console.log(typeof failureRate);
+ * const stats: SignalBusStats = {
+ *   emitted: 2,
+ *   delivered: 3,
+ *   failed: 1,
+ *   rejected: 0,
+ *   inFlight: 0,
+ *   subscriptions: 2,
+ *   handlerTimeMs: undefined,
+ *   byType: {},
+ * };
+ * console.log(failureRate(stats)); // 0.25
  * ```
  */
 export interface SignalBusStats {
@@ -367,16 +382,20 @@ function deliver(this: Subscription, dispatch: Dispatch): void {
 function fail(subscription: Subscription, dispatch: Dispatch, error: unknown): void {
   (dispatch.failed ??= []).push({ handler: subscription.name, error });
   const signal = dispatch.signal;
-  subscription.logger.error(
-    {
-      signalType: signal.type,
-      signalId: signal.id,
-      source: signal.source,
-      handler: subscription.name,
-      err: error,
-    },
-    'Signal handler failed; the other handlers were not affected',
-  );
+  try {
+    subscription.logger.error(
+      {
+        signalType: signal.type,
+        signalId: signal.id,
+        source: signal.source,
+        handler: subscription.name,
+        err: error,
+      },
+      'Signal handler failed; the other handlers were not affected',
+    );
+  } catch {
+    // Loggers must not throw; if one does anyway, the emit must still settle and close() finish.
+  }
 }
 
 /**
@@ -441,6 +460,7 @@ export class SignalBus<S extends SignalSchemas> implements SignalEmitter<S> {
   #spare: Dispatch | undefined = undefined;
   #activeDepth = -1;
   #subscriptions = 0;
+  #anonymous = 0;
   #wildcards = 0;
   #handlerTimeMs = 0;
   #closed = false;
@@ -512,7 +532,7 @@ export class SignalBus<S extends SignalSchemas> implements SignalEmitter<S> {
    *   console.log('audited', signal.data.userId);
    * });
    * const report = await bus.emit('KICKED', { userId: '42' }, { severity: 'medium', source: 'Mod' });
-   * console.log(report.delivered, report.failed[0]?.error); // 1 Error: mod-log channel missing
+   * console.log(report.delivered, report.failed[0]?.handler); // 1 handler#1
    * await bus.close();
    * ```
    */
@@ -526,7 +546,7 @@ export class SignalBus<S extends SignalSchemas> implements SignalEmitter<S> {
     if (entry === undefined) {
       return Promise.reject(new UnknownSignalError(type, this.catalog.types));
     }
-    const rank = rankOf(meta.severity);
+    const rank = rankOf(meta?.severity);
     if (rank === undefined || typeof meta.source !== 'string' || meta.source === '') {
       entry.rejected += 1;
       return Promise.reject(this.#metaError(type, meta));
@@ -683,7 +703,7 @@ export class SignalBus<S extends SignalSchemas> implements SignalEmitter<S> {
       handler: handler as (signal: Signal) => unknown,
       minRank,
       filter: filter as ((signal: Signal) => boolean) | undefined,
-      name: name ?? (handler.name === '' ? `handler#${this.#subscriptions}` : handler.name),
+      name: name ?? (handler.name === '' ? `handler#${++this.#anonymous}` : handler.name),
       logger: this.#logger,
     };
     if (type === WILDCARD) this.#wildcards += 1;
@@ -809,7 +829,7 @@ export class SignalBus<S extends SignalSchemas> implements SignalEmitter<S> {
    * bus.subscribe('PING', () => undefined);
    * await bus.emit('PING', {}, { severity: 'info', source: 'demo' });
    * const stats = bus.stats();
-   * console.log(stats.emitted, stats.delivered, stats.byType['PING']); // 1 1 { emitted: 1, ... }
+   * console.log(stats.emitted, stats.delivered, stats.byType['PING']?.failed); // 1 1 0
    * await bus.close();
    * ```
    */
@@ -878,8 +898,10 @@ export class SignalBus<S extends SignalSchemas> implements SignalEmitter<S> {
   }
 
   async #drain(): Promise<void> {
-    // Settled emits remove themselves from the set; loop in case a handler started another
-    // tracked emit before the bus closed.
+    // Yield once first: if close() was called from a handler, the emit running it registers its
+    // pending handlers only when its dispatch returns. Settled emits remove themselves from the
+    // set; loop in case one settling was waiting on another.
+    await Promise.resolve();
     while (this.#inFlight.size > 0) await Promise.all([...this.#inFlight]);
     this.#emitter.removeAllListeners();
     this.#subscriptions = 0;
@@ -894,7 +916,12 @@ export class SignalBus<S extends SignalSchemas> implements SignalEmitter<S> {
     return { signal: dispatch.signal, delivered: dispatch.delivered, failed };
   }
 
-  #metaError(type: string, meta: EmitMeta): SignalValidationError {
+  #metaError(type: string, meta: EmitMeta | undefined): SignalValidationError {
+    if (typeof meta !== 'object' || meta === null) {
+      return new SignalValidationError(type, [
+        { path: 'meta', message: 'expected an object with severity and source' },
+      ]);
+    }
     const issues: SignalIssue[] = [];
     if (rankOf(meta.severity) === undefined) {
       issues.push({

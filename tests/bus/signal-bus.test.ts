@@ -148,6 +148,16 @@ describe('validation', () => {
     await bus.close();
   });
 
+  it('rejects a missing meta instead of throwing synchronously', async () => {
+    const bus = new SignalBus({ catalog });
+    const pending = bus.emit('PING', { n: 1 }, undefined as never);
+    await expect(pending).rejects.toMatchObject({
+      code: 'SIGNAL_VALIDATION',
+      issues: [{ path: 'meta' }],
+    });
+    await bus.close();
+  });
+
   it('rejects an unknown type from untyped callers', async () => {
     const bus = new SignalBus({ catalog });
     const error = (await bus
