@@ -91,7 +91,7 @@ const ISOLATED_CASES: CaseName[] = [
 // feedback (eventemitter3's emit is shared by the raw case and the bus) slows another, and the
 // cases take turns round by round, so load from other processes hits them alike. The best round
 // per case is kept: noise only ever adds time.
-const ROUNDS = 40;
+const ROUNDS = 60;
 const BATCHES_PER_ROUND = 5;
 
 interface WorkerRequest {
@@ -177,7 +177,7 @@ export const suites: BenchSuite[] = isMainThread
       },
       {
         kind: 'custom',
-        name: 'bus: emit to 10 subscribers, isolated workers, interleaved, best of 40 rounds (relative time vs eventemitter3)',
+        name: 'bus: emit to 10 subscribers, isolated workers, interleaved, best of 60 rounds (relative time vs eventemitter3)',
         run: runIsolated,
       },
     ]
