@@ -1,7 +1,14 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { EventEmitter } from 'eventemitter3';
 import { safeParse, type z } from 'zod';
-import { noopLogger, SocKitError, systemClock, type Clock, type Logger } from '../core/index.js';
+import {
+  noopLogger,
+  SocKitError,
+  systemClock,
+  type Clock,
+  type LogBindings,
+  type Logger,
+} from '../core/index.js';
 import type {
   SignalCatalog,
   SignalInput,
@@ -357,44 +364,49 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
 function deliver(this: Subscription, dispatch: Dispatch): void {
   if (!this.active || dispatch.rank < this.minRank) return;
   const signal = dispatch.signal;
-  let result: unknown;
   try {
     if (this.filter !== undefined && !this.filter(signal)) return;
-    result = this.handler(signal);
+    const result = this.handler(signal);
+    if (isThenable(result)) {
+      // Inside the try: a hostile thenable whose `then` throws is a failure, not an emit crash.
+      (dispatch.pending ??= []).push(
+        result.then(
+          () => {
+            dispatch.delivered += 1;
+          },
+          (error: unknown) => {
+            fail(this, dispatch, error);
+          },
+        ),
+      );
+      return;
+    }
   } catch (error) {
     fail(this, dispatch, error);
     return;
   }
-  if (isThenable(result)) {
-    (dispatch.pending ??= []).push(
-      result.then(
-        () => {
-          dispatch.delivered += 1;
-        },
-        (error: unknown) => {
-          fail(this, dispatch, error);
-        },
-      ),
-    );
-  } else {
-    dispatch.delivered += 1;
-  }
+  dispatch.delivered += 1;
 }
 
 function fail(subscription: Subscription, dispatch: Dispatch, error: unknown): void {
   (dispatch.failed ??= []).push({ handler: subscription.name, error });
   const signal = dispatch.signal;
+  safeLog(
+    subscription.logger,
+    {
+      signalType: signal.type,
+      signalId: signal.id,
+      source: signal.source,
+      handler: subscription.name,
+      err: error,
+    },
+    'Signal handler failed; the other handlers were not affected',
+  );
+}
+
+function safeLog(logger: Logger, bindings: LogBindings, message: string): void {
   try {
-    subscription.logger.error(
-      {
-        signalType: signal.type,
-        signalId: signal.id,
-        source: signal.source,
-        handler: subscription.name,
-        err: error,
-      },
-      'Signal handler failed; the other handlers were not affected',
-    );
+    logger.error(bindings, message);
   } catch {
     // Loggers must not throw; if one does anyway, the emit must still settle and close() finish.
   }
@@ -555,7 +567,14 @@ export class SignalBus<S extends SignalSchemas> implements SignalEmitter<S> {
     }
     let payload: unknown = data;
     if (this.#validate) {
-      const parsed = safeParse(entry.schema, data);
+      let parsed: z.ZodSafeParseResult<unknown>;
+      try {
+        parsed = safeParse(entry.schema, data);
+      } catch (error) {
+        // A refinement that throws, or an async one, is a schema bug; report it, never throw.
+        entry.rejected += 1;
+        return Promise.reject(this.#schemaThrew(type, error));
+      }
       if (!parsed.success) {
         entry.rejected += 1;
         return Promise.reject(this.#payloadError(type, parsed.error));
@@ -571,7 +590,8 @@ export class SignalBus<S extends SignalSchemas> implements SignalEmitter<S> {
     if (depth > this.#maxDepth) {
       entry.rejected += 1;
       const error = new SignalLoopError(type, depth, this.#maxDepth);
-      this.#logger.error(
+      safeLog(
+        this.#logger,
         { signalType: type, source: meta.source, causationId: cause?.id, depth, err: error },
         'Signal emit refused: nesting exceeded maxEmitDepth',
       );
@@ -869,7 +889,8 @@ export class SignalBus<S extends SignalSchemas> implements SignalEmitter<S> {
    * Closes the bus: from now on `emit` and `once` reject and `subscribe` throws
    * {@link SignalBusClosedError}, including calls from handlers still running. Pending `once`
    * waits reject. The returned promise resolves once every in-flight async handler has settled;
-   * then all subscriptions are removed. Calling it again returns the same promise.
+   * then all subscriptions are removed. Calling it again returns the same promise. A handler that
+   * never settles keeps `close()` waiting, so give slow handlers their own timeouts.
    *
    * @returns A promise that resolves when the bus is drained.
    * @throws Never; handler failures during the drain are reported as usual, not rethrown.
@@ -938,6 +959,15 @@ export class SignalBus<S extends SignalSchemas> implements SignalEmitter<S> {
       });
     }
     return new SignalValidationError(type, issues);
+  }
+
+  #schemaThrew(type: string, error: unknown): SignalValidationError {
+    const reason = error instanceof Error ? error.message : String(error);
+    return new SignalValidationError(
+      type,
+      [{ path: 'data', message: `the schema threw instead of validating: ${reason}` }],
+      { cause: error },
+    );
   }
 
   #payloadError(type: string, error: z.core.$ZodError): SignalValidationError {
