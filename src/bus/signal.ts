@@ -53,11 +53,16 @@ export interface Signal<Type extends string = string, Data = unknown> {
  * import { z } from 'zod';
  * import { defineSignals, type SignalOf } from 'soc-kit/bus';
  *
+ * import { SignalBus } from 'soc-kit/bus';
+ *
  * const catalog = defineSignals({ RAID: z.object({ joins: z.number() }) });
  * function describe(signal: SignalOf<typeof catalog.schemas, 'RAID'>): string {
  *   return `${signal.data.joins} joins`;
  * }
- * console.log(typeof describe);
+ * const bus = new SignalBus({ catalog });
+ * const { signal } = await bus.emit('RAID', { joins: 30 }, { severity: 'high', source: 'demo' });
+ * console.log(describe(signal)); // 30 joins
+ * await bus.close();
  * ```
  */
 export type SignalOf<S extends SignalSchemas, T extends SignalType<S>> = Signal<
@@ -74,11 +79,17 @@ export type SignalOf<S extends SignalSchemas, T extends SignalType<S>> = Signal<
  * import { z } from 'zod';
  * import { defineSignals, type AnySignalOf } from 'soc-kit/bus';
  *
+ * import { SignalBus } from 'soc-kit/bus';
+ *
  * const catalog = defineSignals({ A: z.object({ a: z.number() }), B: z.object({ b: z.string() }) });
  * function show(signal: AnySignalOf<typeof catalog.schemas>): string {
  *   return signal.type === 'A' ? String(signal.data.a) : signal.data.b;
  * }
- * console.log(typeof show);
+ * const bus = new SignalBus({ catalog });
+ * bus.subscribe('*', (signal) => console.log(show(signal)));
+ * await bus.emit('A', { a: 1 }, { severity: 'info', source: 'demo' }); // 1
+ * await bus.emit('B', { b: 'two' }, { severity: 'info', source: 'demo' }); // two
+ * await bus.close();
  * ```
  */
 export type AnySignalOf<S extends SignalSchemas> = {
@@ -125,7 +136,10 @@ export interface EmitMeta {
  * ```
  */
 export interface HandlerFailure {
-  /** The handler's name: the subscription's `name` option, else the function's name, else `handler#<n>`. */
+  /**
+   * The handler's name: the subscription's `name` option, else the function's name, else
+   * `handler#<n>` where n counts the bus's anonymous subscriptions.
+   */
   readonly handler: string;
   /** What the handler (or its filter) threw or rejected with. */
   readonly error: unknown;
@@ -138,12 +152,16 @@ export interface HandlerFailure {
  *
  * @example
  * ```ts
- * import type { EmitReport } from 'soc-kit/bus';
+ * import { z } from 'zod';
+ * import { defineSignals, SignalBus, type EmitReport } from 'soc-kit/bus';
  *
  * function summarize(report: EmitReport): string {
  *   return `${report.signal.type}: ${report.delivered} ok, ${report.failed.length} failed`;
  * }
- * console.log(typeof summarize);
+ * const bus = new SignalBus({ catalog: defineSignals({ PING: z.object({}) }) });
+ * bus.subscribe('PING', () => undefined);
+ * console.log(summarize(await bus.emit('PING', {}, { severity: 'info', source: 'demo' }))); // PING: 1 ok, 0 failed
+ * await bus.close();
  * ```
  */
 export interface EmitReport<Sig extends Signal = Signal> {

@@ -42,6 +42,20 @@ describe('catalog inference', () => {
   });
 });
 
+describe('catalog.extend', () => {
+  it('infers the combined names and payloads', () => {
+    const extended = catalog.extend({ BAN_ISSUED: z.object({ userId: z.string() }) });
+    type Extended = typeof extended.schemas;
+    expectTypeOf<SignalType<Extended>>().toEqualTypeOf<SignalType<Schemas> | 'BAN_ISSUED'>();
+    const bigger = new SignalBus({ catalog: extended });
+    void bigger.emit('BAN_ISSUED', { userId: 'u' }, meta);
+    void bigger.emit('RAID_DETECTED', { joins: 1, windowMs: 2 }, meta);
+    // @ts-expect-error wrong payload for the added signal
+    void bigger.emit('BAN_ISSUED', { userId: 1 }, meta);
+    expectTypeOf(bigger).toExtend<SignalEmitter<Schemas>>();
+  });
+});
+
 describe('emit', () => {
   it('accepts only catalog names and matching payloads', () => {
     expectTypeOf(bus.emit('RAID_DETECTED', { joins: 1, windowMs: 2 }, meta)).toEqualTypeOf<

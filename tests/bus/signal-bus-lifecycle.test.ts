@@ -174,6 +174,46 @@ describe('close', () => {
     expect((outcome[0] as Error).message).toMatch(/closed/);
   });
 
+  it('waits for the running emit when a handler itself calls close', async () => {
+    const bus = new SignalBus({ catalog });
+    const gate = deferred();
+    const finished = vi.fn();
+    let closing: Promise<void> | undefined;
+    bus.subscribe('PING', () => {
+      closing = bus.close();
+    });
+    bus.subscribe('PING', async () => {
+      await gate.promise;
+      finished();
+    });
+    const emitted = bus.emit('PING', { n: 1 }, info);
+    let closed = false;
+    void closing?.then(() => {
+      closed = true;
+    });
+    await flush();
+    expect(closed).toBe(false);
+    gate.resolve();
+    await closing;
+    expect(finished).toHaveBeenCalledOnce();
+    expect((await emitted).delivered).toBe(2);
+  });
+
+  it('still settles and closes when the logger throws', async () => {
+    const logger = recordingLogger();
+    logger.error = () => {
+      throw new Error('logger down');
+    };
+    const bus = new SignalBus({ catalog, logger });
+    bus.subscribe('PING', async () => {
+      await flush(1);
+      throw new Error('handler down');
+    });
+    const report = await bus.emit('PING', { n: 1 }, info);
+    expect(report.failed).toHaveLength(1);
+    await bus.close();
+  });
+
   it('leaves the error message naming the operation', async () => {
     const bus = new SignalBus({ catalog });
     await bus.close();

@@ -148,6 +148,37 @@ describe('validation', () => {
     await bus.close();
   });
 
+  it('rejects, never throws, when a schema refinement throws or is async', async () => {
+    const bus = new SignalBus({
+      catalog: defineSignals({
+        THROWS: z.object({ n: z.number() }).refine(() => {
+          throw new Error('refinement bug');
+        }),
+        ASYNC: z.object({ n: z.number() }).refine(async () => Promise.resolve(true)),
+      }),
+    });
+    const handler = vi.fn();
+    bus.subscribe('THROWS', handler);
+    const thrown = bus.emit('THROWS', { n: 1 }, high);
+    await expect(thrown).rejects.toMatchObject({
+      code: 'SIGNAL_VALIDATION',
+      issues: [{ path: 'data', message: expect.stringContaining('refinement bug') as string }],
+    });
+    await expect(bus.emit('ASYNC', { n: 1 }, high)).rejects.toBeInstanceOf(SignalValidationError);
+    expect(handler).not.toHaveBeenCalled();
+    await bus.close();
+  });
+
+  it('rejects a missing meta instead of throwing synchronously', async () => {
+    const bus = new SignalBus({ catalog });
+    const pending = bus.emit('PING', { n: 1 }, undefined as never);
+    await expect(pending).rejects.toMatchObject({
+      code: 'SIGNAL_VALIDATION',
+      issues: [{ path: 'meta' }],
+    });
+    await bus.close();
+  });
+
   it('rejects an unknown type from untyped callers', async () => {
     const bus = new SignalBus({ catalog });
     const error = (await bus
@@ -226,7 +257,7 @@ describe('handler isolation', () => {
     await bus.close();
   });
 
-  it('treats a non-Error throw and a thenable rejection as failures', async () => {
+  it('treats a non-Error throw, a thenable rejection and a throwing then as failures', async () => {
     const bus = new SignalBus({ catalog });
     bus.subscribe('PING', () => {
       throw 'plain string' as unknown as Error;
@@ -237,8 +268,20 @@ describe('handler isolation', () => {
       },
     };
     bus.subscribe('PING', () => thenable as unknown as PromiseLike<unknown>);
+    const hostile = {
+      get then() {
+        return () => {
+          throw new Error('then exploded');
+        };
+      },
+    };
+    bus.subscribe('PING', () => hostile as unknown as PromiseLike<unknown>);
     const report = await bus.emit('PING', { n: 1 }, high);
-    expect(report.failed.map((failure) => failure.error)).toEqual(['plain string', 'thenable']);
+    expect(report.failed.map((failure) => String(failure.error))).toEqual([
+      'plain string',
+      'thenable',
+      'Error: then exploded',
+    ]);
     await bus.close();
   });
 });
