@@ -13,7 +13,13 @@ const required: Record<string, string[]> = {
   'soc-kit': ['SocKitError', 'createConsoleLogger', 'SignalBus', 'defineSignals'],
   'soc-kit/bus': ['SignalBus', 'defineSignals', 'SignalValidationError'],
   'soc-kit/patterns': ['SocKitError'],
-  'soc-kit/storage': ['SocKitError'],
+  'soc-kit/storage': [
+    'JsonStore',
+    'GuildConfig',
+    'ConfigError',
+    'configSignals',
+    'FileStorageAdapter',
+  ],
 };
 
 function run(command: string, args: string[], cwd: string): string {
