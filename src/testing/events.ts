@@ -1,5 +1,6 @@
 import { GatewayDispatchEvents, GatewayIntentBits } from 'discord-api-types/v10';
 import type {
+  APIGuildMemberNoUser,
   APIInteraction,
   APIMessage,
   APIUser,
@@ -9,6 +10,7 @@ import type {
   GatewayMessageReactionAddDispatchData,
   GatewayMessageReactionRemoveDispatchData,
   GatewayMessageUpdateDispatchData,
+  TextChannelType,
 } from 'discord-api-types/v10';
 import type { GatewayServer } from './gateway.js';
 import type {
@@ -196,13 +198,28 @@ export class EventDispatcher {
   }
 
   #withGuildContext(channel: ChannelRecord, message: APIMessage): GatewayMessageCreateDispatchData {
-    if (channel.guildId === null) return { ...message };
+    // TextChannelType excludes categories, which never carry messages.
+    const channelType = channel.channel.type as TextChannelType;
+    if (channel.guildId === null) return { ...message, channel_type: channelType };
     const guild = this.#state.guild(channel.guildId);
-    const member = guild.members.get(message.author.id);
-    if (member === undefined || message.webhook_id !== undefined)
-      return { ...message, guild_id: guild.id };
-    const { user: _user, ...partialMember } = this.#state.apiMember(guild, member);
-    return { ...message, guild_id: guild.id, member: partialMember };
+    const partialMember = (userId: string): APIGuildMemberNoUser | undefined => {
+      const member = guild.members.get(userId);
+      if (member === undefined) return undefined;
+      const { user: _user, ...rest } = this.#state.apiMember(guild, member);
+      return rest;
+    };
+    const mentions = message.mentions.map((user) => {
+      const member = partialMember(user.id);
+      return member === undefined ? user : { ...user, member };
+    });
+    const author = message.webhook_id === undefined ? partialMember(message.author.id) : undefined;
+    return {
+      ...message,
+      mentions,
+      guild_id: guild.id,
+      channel_type: channelType,
+      ...(author === undefined ? {} : { member: author }),
+    };
   }
 
   #redact(channel: ChannelRecord, message: APIMessage): APIMessage {

@@ -6,6 +6,7 @@
 export * from '../core/index.js';
 export { createMockDiscord, MockDiscord } from './mock-discord.js';
 export type {
+  LoginClient,
   MemberJoinOptions,
   MemberLeaveOptions,
   MockClientOptions,

@@ -193,6 +193,19 @@ export interface MockInteractionState {
   followUps: APIMessage[];
 }
 
+/**
+ * The part of a discord.js `Client` that {@link MockDiscord.login} uses; any discord.js v14
+ * `Client` fits.
+ */
+export interface LoginClient {
+  /** Logs in with a token. */
+  login(token: string): Promise<unknown>;
+  /** Registers a one-time listener. */
+  once(event: 'clientReady', listener: () => void): unknown;
+  /** Removes a listener. */
+  off(event: 'clientReady', listener: () => void): unknown;
+}
+
 const DEFAULT_WAIT_HEADERS = { 'content-type': 'application/json' };
 
 /**
@@ -706,6 +719,45 @@ export class MockDiscord {
   }
 
   // ---- lifecycle ------------------------------------------------------------------------------
+
+  /**
+   * Logs a discord.js client in to this simulator and resolves once it is ready (all guilds
+   * received), so tests need no event plumbing of their own.
+   *
+   * @param client - A client built with {@link MockDiscord.clientOptions}.
+   * @param options - `timeoutMs` before giving up (default 5000).
+   * @returns Resolves when the client emitted `clientReady`.
+   * @throws {@link MockDiscordError} `MOCK_DISCORD_WAIT_TIMEOUT` (as a rejection) when the client
+   * is not ready in time, with the gateway log in the message; rejects with the login error if
+   * `client.login` fails.
+   */
+  async login(client: LoginClient, options: { timeoutMs?: number } = {}): Promise<void> {
+    this.#assertOpen();
+    const timeoutMs = options.timeoutMs ?? 5000;
+    let timer: TimerHandle | undefined;
+    let onReady: (() => void) | undefined;
+    const ready = new Promise<void>((resolve, reject) => {
+      onReady = resolve;
+      client.once('clientReady', onReady);
+      timer = systemClock.setTimeout(() => {
+        const log = this.#gateway.log
+          .map((e) => e.type + ('event' in e ? ` ${e.event}` : ''))
+          .join(', ');
+        reject(
+          new MockDiscordError(
+            'MOCK_DISCORD_WAIT_TIMEOUT',
+            `the client was not ready within ${timeoutMs} ms; gateway log: ${log || '(nothing)'}`,
+          ),
+        );
+      }, timeoutMs);
+    });
+    try {
+      await Promise.all([client.login(this.token), ready]);
+    } finally {
+      systemClock.clearTimeout(timer);
+      if (onReady !== undefined) client.off('clientReady', onReady);
+    }
+  }
 
   /**
    * Closes every gateway connection, every HTTP connection and the server, cancels pending

@@ -9,7 +9,7 @@ import {
   GuildSystemChannelFlags,
   GuildVerificationLevel,
   Locale,
-  MessageType
+  MessageType,
 } from 'discord-api-types/v10';
 import type {
   APIApplicationCommand,
@@ -27,9 +27,9 @@ import type {
   APIUser,
   APIGuildVoiceChannel,
   GatewayGuildCreateDispatchData,
-
   PermissionFlagsBits,
-  RoleFlags} from 'discord-api-types/v10';
+  RoleFlags,
+} from 'discord-api-types/v10';
 import type { Clock } from '../core/index.js';
 import { MockDiscordError } from './mock-discord-error.js';
 import { computePermissions, resolvePermissions } from './permissions.js';
