@@ -21,40 +21,105 @@ import type { WebSocket } from 'ws';
 import type { Clock, Logger } from '../core/index.js';
 import type { MockState } from './state.js';
 
-/** The `d` of the dispatch payload whose `t` is `E`. */
+/** Selects a dispatch payload by its event name (used by {@link DispatchData}). */
+export interface DispatchKey<E extends GatewayDispatchEvents> {
+  /** The event name. */
+  t: E;
+}
+
+/** The `d` of the dispatch payload whose `t` is `E`, e.g. `APIMessage`-like data for MESSAGE_CREATE. */
 export type DispatchData<E extends GatewayDispatchEvents> = Extract<
   GatewayDispatchPayload,
-  { t: E }
+  DispatchKey<E>
 >['d'];
+
+/** Fields every {@link GatewayLogEntry} has. */
+export interface GatewayLogBase {
+  /** When it happened (simulator clock, epoch ms). */
+  time: number;
+}
+
+/** A client opened a gateway connection. */
+export interface GatewayConnectEntry extends GatewayLogBase {
+  /** Entry kind. */
+  type: 'connect';
+}
+
+/** A client identified (op 2) and got a new session. */
+export interface GatewayIdentifyEntry extends GatewayLogBase {
+  /** Entry kind. */
+  type: 'identify';
+  /** The new session's id. */
+  sessionId: string;
+  /** Intents bitfield the client asked for. */
+  intents: number;
+  /** `[shard_id, shard_count]` the client sent, if any. */
+  shard: readonly [number, number] | undefined;
+}
+
+/** A client resumed (op 6) a session. */
+export interface GatewayResumeEntry extends GatewayLogBase {
+  /** Entry kind. */
+  type: 'resume';
+  /** The resumed session. */
+  sessionId: string;
+  /** Last sequence number the client had seen. */
+  seq: number;
+  /** How many missed dispatches were replayed. */
+  replayed: number;
+}
+
+/** A resume was refused with op 9 (Invalid Session). */
+export interface GatewayInvalidSessionEntry extends GatewayLogBase {
+  /** Entry kind. */
+  type: 'invalid-session';
+  /** Why it was refused. */
+  reason: string;
+}
+
+/** A heartbeat (op 1) arrived and was ACKed. */
+export interface GatewayHeartbeatEntry extends GatewayLogBase {
+  /** Entry kind. */
+  type: 'heartbeat';
+  /** The sequence number the client sent. */
+  seq: number | null;
+}
+
+/** A dispatch (op 0) was sent, or queued for a disconnected session. */
+export interface GatewayDispatchEntry extends GatewayLogBase {
+  /** Entry kind. */
+  type: 'dispatch';
+  /** Receiving session. */
+  sessionId: string;
+  /** Event name. */
+  event: GatewayDispatchEvents;
+  /** Sequence number within the session (1, 2, 3, ... without gaps). */
+  seq: number;
+  /** `false` when the session was disconnected; it gets the event on resume. */
+  delivered: boolean;
+}
+
+/** A gateway connection closed. */
+export interface GatewayCloseEntry extends GatewayLogBase {
+  /** Entry kind. */
+  type: 'close';
+  /** Close code (1006 for an abrupt drop). */
+  code: number;
+  /** Who closed it. */
+  by: 'client' | 'server';
+  /** The session on the connection, if it had identified or resumed. */
+  sessionId: string | undefined;
+}
 
 /** Something that happened on the simulated gateway, kept in {@link MockDiscord.gatewayLog}. */
 export type GatewayLogEntry =
-  | { type: 'connect'; time: number }
-  | {
-      type: 'identify';
-      time: number;
-      sessionId: string;
-      intents: number;
-      shard: readonly [number, number] | undefined;
-    }
-  | { type: 'resume'; time: number; sessionId: string; seq: number; replayed: number }
-  | { type: 'invalid-session'; time: number; reason: string }
-  | { type: 'heartbeat'; time: number; seq: number | null }
-  | {
-      type: 'dispatch';
-      time: number;
-      sessionId: string;
-      event: GatewayDispatchEvents;
-      seq: number;
-      delivered: boolean;
-    }
-  | {
-      type: 'close';
-      time: number;
-      code: number;
-      by: 'client' | 'server';
-      sessionId: string | undefined;
-    };
+  | GatewayConnectEntry
+  | GatewayIdentifyEntry
+  | GatewayResumeEntry
+  | GatewayInvalidSessionEntry
+  | GatewayHeartbeatEntry
+  | GatewayDispatchEntry
+  | GatewayCloseEntry;
 
 /** How a dispatch is filtered and shaped per session. */
 export interface DispatchRoute {

@@ -7,6 +7,8 @@ export * from '../core/index.js';
 export { createMockDiscord, MockDiscord } from './mock-discord.js';
 export type {
   LoginClient,
+  MessageRef,
+  MockApplication,
   MemberJoinOptions,
   MemberLeaveOptions,
   MockClientOptions,
@@ -24,7 +26,19 @@ export type {
   RateLimitFaultOptions,
   ServerErrorFaultOptions,
 } from './faults.js';
-export type { DispatchData, GatewayLogEntry } from './gateway.js';
+export type {
+  DispatchData,
+  DispatchKey,
+  GatewayCloseEntry,
+  GatewayConnectEntry,
+  GatewayDispatchEntry,
+  GatewayHeartbeatEntry,
+  GatewayIdentifyEntry,
+  GatewayInvalidSessionEntry,
+  GatewayLogBase,
+  GatewayLogEntry,
+  GatewayResumeEntry,
+} from './gateway.js';
 export type { InvokeSlashOptions, SlashOptionValue } from './interactions.js';
 export type { PermissionInput, PermissionName } from './permissions.js';
 export type { ModerationAction } from './rest-api.js';
@@ -44,6 +58,7 @@ export type {
   AddUserOptions,
   EntityRef,
   GuildChannelKind,
+  HasId,
   MockChannel,
   MockGuildChannel,
 } from './state.js';

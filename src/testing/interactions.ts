@@ -20,10 +20,10 @@ import type {
 } from 'discord-api-types/v10';
 import { MockDiscordError } from './mock-discord-error.js';
 import { idOf } from './state.js';
-import type { EntityRef, GuildRecord, MockState } from './state.js';
+import type { EntityRef, GuildRecord, HasId, MockState } from './state.js';
 
 /** A value for one slash-command option: a primitive, or a fixture (user, role, channel) or its id. */
-export type SlashOptionValue = string | number | boolean | { readonly id: string };
+export type SlashOptionValue = string | number | boolean | HasId;
 
 /** What {@link MockDiscord.invokeSlash} needs to build a ChatInput interaction. */
 export interface InvokeSlashOptions {

@@ -100,12 +100,28 @@ export interface MockClientOptions {
   };
 }
 
+/** The simulated bot application. */
+export interface MockApplication {
+  /** Application id (equal to the bot user's id, as for most bots). */
+  id: string;
+  /** Application name (the bot's username). */
+  name: string;
+}
+
+/** A message reference: its id and the channel it is in. */
+export interface MessageRef {
+  /** Message id. */
+  readonly id: string;
+  /** Channel id. */
+  readonly channel_id: string;
+}
+
 /** The fixtures every simulator starts with. */
 export interface MockFixtures {
   /** The bot's user. */
   bot: APIUser;
   /** The bot's application (its id equals the bot user's id). */
-  application: { id: string; name: string };
+  application: MockApplication;
   /** A guild the bot is in. */
   guild: APIGuild;
   /** Text channels of the fixture guild. */
@@ -174,7 +190,7 @@ export interface ReactionAddOptions {
   /** Who reacts. */
   user: EntityRef;
   /** The message reacted to (as returned by `sendMessage`, or any object with `id` and `channel_id`). */
-  message: { readonly id: string; readonly channel_id: string };
+  message: MessageRef;
   /** A unicode emoji (`'👍'`) or a custom one as `name:id`. */
   emoji: string;
 }

@@ -36,8 +36,14 @@ import { computePermissions, resolvePermissions } from './permissions.js';
 import type { PermissionInput } from './permissions.js';
 import { SnowflakeGenerator } from './snowflake.js';
 
+/** Any object with a snowflake id, e.g. a fixture the simulator returned. */
+export interface HasId {
+  /** The snowflake id. */
+  readonly id: string;
+}
+
 /** Anything with an id (a fixture object returned by the simulator) or the id itself. */
-export type EntityRef = string | { readonly id: string };
+export type EntityRef = string | HasId;
 
 /** Returns the id of an {@link EntityRef}. */
 export function idOf(ref: EntityRef): string {
@@ -54,7 +60,8 @@ export type GuildChannelKind =
 /** A guild channel the simulator created. */
 export type MockGuildChannel = (
   APITextChannel | APINewsChannel | APIGuildVoiceChannel | APIGuildCategoryChannel
-) & { guild_id: string };
+) &
+  Required<Pick<APITextChannel, 'guild_id'>>;
 
 /** Any channel the simulator created, including DMs. */
 export type MockChannel = MockGuildChannel | APIDMChannel;
