@@ -363,15 +363,3 @@ function resolveChannel(context: BuildContext, id: string): void {
   } as APIInteractionDataResolvedChannel;
   resolved.channels = { ...resolved.channels, [id]: entry };
 }
-
-/** Picks the registered command definitions a guild sees (guild commands shadow global ones). */
-export function registeredCommand(
-  state: MockState,
-  guild: GuildRecord | undefined,
-  name: string,
-): APIApplicationCommand | undefined {
-  return (
-    guild?.commands.find((c) => c.name === name) ??
-    state.globalCommands.find((c) => c.name === name)
-  );
-}

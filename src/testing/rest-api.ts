@@ -1,5 +1,6 @@
 import {
   ApplicationCommandType,
+  EmbedType,
   ChannelType,
   InteractionResponseType,
   InteractionType,
@@ -683,8 +684,10 @@ export class RestApi {
       }
     } else {
       const reaction = record.reactions.get(key);
-      if (reaction?.users.delete(userId) === true)
+      if (reaction?.users.delete(userId) === true) {
+        if (reaction.users.size === 0) record.reactions.delete(key);
         this.#events.reactionRemove(channel, record, userId, reaction.emoji);
+      }
     }
     return noContent();
   }
@@ -1088,7 +1091,9 @@ function messageFields(call: RestCall): {
   return {
     content: typeof content === 'string' ? content : '',
     // Embeds and components were validated by validateMessageBody; stored as sent.
-    embeds: Array.isArray(embeds) ? (embeds as APIEmbed[]) : undefined,
+    embeds: Array.isArray(embeds)
+      ? (embeds as APIEmbed[]).map((e) => ({ type: EmbedType.Rich, ...e }))
+      : undefined,
     components: Array.isArray(components) ? (components as APIMessage['components']) : undefined,
     flags: typeof flags === 'number' ? flags : undefined,
   };

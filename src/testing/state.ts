@@ -1,5 +1,6 @@
 import {
   ChannelType,
+  EmbedType,
   GuildDefaultMessageNotifications,
   GuildExplicitContentFilter,
   GuildMFALevel,
@@ -606,7 +607,7 @@ export class MockState {
       mentions,
       mention_roles: roleMentions,
       attachments: [],
-      embeds: (input.embeds ?? []).map((e) => ({ type: 'rich' as const, ...e }) as typeof e),
+      embeds: (input.embeds ?? []).map((e) => ({ type: EmbedType.Rich, ...e })),
       pinned: false,
       type: input.type ?? (referenced === undefined ? MessageType.Default : MessageType.Reply),
       flags: input.flags ?? 0,
