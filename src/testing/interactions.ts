@@ -9,7 +9,6 @@ import {
   Locale,
 } from 'discord-api-types/v10';
 import type {
-  APIApplicationCommand,
   APIApplicationCommandInteractionDataBasicOption,
   APIApplicationCommandInteractionDataOption,
   APIApplicationCommandOption,
