@@ -866,6 +866,7 @@ export class MockDiscord {
       authorized: authorization !== undefined,
       time,
       status: 0,
+      response: undefined,
     };
 
     result ??= this.#faults.take(request);
@@ -899,6 +900,7 @@ export class MockDiscord {
     }
     const final = result ?? restError(500, 0, 'mock-discord produced no response');
     request.status = final.status;
+    request.response = final.body;
     this.#log.add(request);
 
     const delay = this.#latencyMs + this.#faults.latencyFor(request);

@@ -51,6 +51,8 @@ export interface RecordedRequest {
   time: number;
   /** HTTP status the simulator answered with (recorded once the answer is decided). */
   status: number;
+  /** The JSON body the simulator answered with (`undefined` for 204 No Content). */
+  response: unknown;
 }
 
 /**
@@ -99,7 +101,20 @@ export function matchesRequest(matcher: RequestMatcher, request: RecordedRequest
 /** One line per request, for error messages: `POST /channels/1/messages -> 200`. */
 export function describeRequests(requests: readonly RecordedRequest[]): string {
   if (requests.length === 0) return '(no requests)';
-  return requests.map((r) => `  #${r.index} ${r.method} ${r.path} -> ${r.status}`).join('\n');
+  return requests
+    .map((r) => {
+      const error = r.status >= 400 ? errorSummary(r.response) : '';
+      return `  #${r.index} ${r.method} ${r.path} -> ${r.status}${error}`;
+    })
+    .join('\n');
+}
+
+function errorSummary(response: unknown): string {
+  if (typeof response !== 'object' || response === null) return '';
+  const { code, message } = response as { code?: unknown; message?: unknown };
+  return typeof message === 'string'
+    ? ` (${typeof code === 'number' ? `${code} ` : ''}${message})`
+    : '';
 }
 
 interface Waiter {

@@ -15,6 +15,7 @@ const req = (method: RecordedRequest['method'], route: string): RecordedRequest 
   authorized: true,
   time: 0,
   status: 0,
+  response: undefined,
 });
 
 function injector() {

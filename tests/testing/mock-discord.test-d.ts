@@ -1,5 +1,5 @@
 import { GatewayDispatchEvents } from 'discord.js';
-import type { ClientOptions , Client} from 'discord.js';
+import type { ClientOptions, Client } from 'discord.js';
 import { describe, expectTypeOf, it } from 'vitest';
 import type { LoginClient, MockDiscord, RecordedRequest } from '../../src/testing/index.js';
 

@@ -23,6 +23,7 @@ function request(partial: Partial<RecordedRequest> = {}): RecordedRequest {
     authorized: true,
     time: 0,
     status: 200,
+    response: undefined,
     ...partial,
   };
 }
