@@ -7,7 +7,6 @@ export * from '../core/index.js';
 export { createMockDiscord, MockDiscord } from './mock-discord.js';
 export type {
   LoginClient,
-  MessageRef,
   MockApplication,
   MemberJoinOptions,
   MemberLeaveOptions,
@@ -39,7 +38,11 @@ export type {
   GatewayLogEntry,
   GatewayResumeEntry,
 } from './gateway.js';
-export type { InvokeSlashOptions, SlashOptionValue } from './interactions.js';
+export type {
+  ClickComponentOptions,
+  InvokeSlashOptions,
+  SlashOptionValue,
+} from './interactions.js';
 export type { PermissionInput, PermissionName } from './permissions.js';
 export type { ModerationAction } from './rest-api.js';
 export type {
@@ -59,6 +62,7 @@ export type {
   EntityRef,
   GuildChannelKind,
   HasId,
+  MessageRef,
   MockChannel,
   MockGuildChannel,
 } from './state.js';

@@ -4,6 +4,7 @@ import {
   ApplicationCommandType,
   ApplicationIntegrationType,
   ChannelType,
+  ComponentType,
   InteractionContextType,
   InteractionType,
   Locale,
@@ -15,11 +16,13 @@ import type {
   APIChatInputApplicationCommandInteraction,
   APIInteractionDataResolved,
   APIInteractionDataResolvedChannel,
+  APIMessageComponentInteraction,
+  APIUser,
   InteractionType as InteractionTypeEnum,
 } from 'discord-api-types/v10';
 import { MockDiscordError } from './mock-discord-error.js';
 import { idOf } from './state.js';
-import type { EntityRef, GuildRecord, HasId, MockState } from './state.js';
+import type { EntityRef, GuildRecord, HasId, MessageRef, MockState } from './state.js';
 
 /** A value for one slash-command option: a primitive, or a fixture (user, role, channel) or its id. */
 export type SlashOptionValue = string | number | boolean | HasId;
@@ -157,29 +160,134 @@ export function buildChatInputInteraction(
     }
   }
 
-  const id = state.ids.next();
-  const channel = state.channel(channelId).channel;
-  const appPermissions =
-    guild === undefined ? 0n : state.permissionsOf(guild, state.bot.id, channelId);
   const hasResolved = Object.keys(context.resolved).length > 0;
-  const base = {
-    id,
-    application_id: state.applicationId,
-    type: InteractionType.ApplicationCommand as const,
+  return {
+    ...interactionContext(state, user, guild, channelId, input.locale),
+    type: InteractionType.ApplicationCommand,
     data: {
       id: registered?.id ?? state.ids.next(),
       name: commandName,
-      type: ApplicationCommandType.ChatInput as const,
+      type: ApplicationCommandType.ChatInput,
       ...(options.length > 0 ? { options } : {}),
       ...(hasResolved ? { resolved: context.resolved } : {}),
       ...(registered?.guild_id === undefined ? {} : { guild_id: registered.guild_id }),
     },
+  };
+}
+
+/** What {@link MockDiscord.clickComponent} needs to build a message-component interaction. */
+export interface ClickComponentOptions {
+  /** The user who clicks. */
+  user: EntityRef;
+  /** The message that carries the component (as returned by the simulator or discord.js). */
+  message: MessageRef;
+  /** The component's `custom_id`. */
+  customId: string;
+  /** For a string select menu: the chosen values. */
+  values?: readonly string[];
+  /** The user's locale. Default `en-US`. */
+  locale?: Locale;
+}
+
+/** Builds a button or string-select interaction for a component on a stored message. */
+export function buildComponentInteraction(
+  state: MockState,
+  input: ClickComponentOptions,
+): APIMessageComponentInteraction {
+  const user = state.user(input.user);
+  const channel = state.channel(input.message.channel_id);
+  const record = channel.messages.get(input.message.id);
+  if (record === undefined) {
+    throw new MockDiscordError(
+      'MOCK_DISCORD_UNKNOWN_ENTITY',
+      `unknown message ${input.message.id} in channel ${channel.channel.id}`,
+    );
+  }
+  const components = collectComponents(record.message.components ?? []);
+  const component = components.find((c) => c.custom_id === input.customId);
+  if (component === undefined) {
+    const known = components.map((c) => c.custom_id).join(', ') || '(none)';
+    throw new MockDiscordError(
+      'MOCK_DISCORD_INVALID_INPUT',
+      `message ${record.message.id} has no component with custom_id "${input.customId}"; it has: ${known}`,
+    );
+  }
+  const guild = channel.guildId === null ? undefined : state.guild(channel.guildId);
+  if (guild !== undefined && !guild.members.has(user.id)) {
+    throw new MockDiscordError(
+      'MOCK_DISCORD_INVALID_INPUT',
+      `user ${user.id} is not a member of guild ${guild.id}`,
+    );
+  }
+  const base = {
+    ...interactionContext(state, user, guild, channel.channel.id, input.locale),
+    type: InteractionType.MessageComponent as const,
+    message: state.apiMessage(record),
+  };
+  if (component.type === ComponentType.StringSelect) {
+    return {
+      ...base,
+      data: {
+        custom_id: input.customId,
+        component_type: ComponentType.StringSelect,
+        values: [...(input.values ?? [])],
+      },
+    };
+  }
+  if (component.type !== ComponentType.Button || input.values !== undefined) {
+    throw new MockDiscordError(
+      'MOCK_DISCORD_INVALID_INPUT',
+      `component "${input.customId}" is a ${ComponentType[component.type]}; clickComponent supports buttons, and string selects with values`,
+    );
+  }
+  return { ...base, data: { custom_id: input.customId, component_type: ComponentType.Button } };
+}
+
+interface FoundComponent {
+  type: ComponentType;
+  custom_id: string;
+}
+
+function collectComponents(components: readonly unknown[]): FoundComponent[] {
+  const found: FoundComponent[] = [];
+  for (const component of components) {
+    if (typeof component !== 'object' || component === null) continue;
+    const {
+      type,
+      custom_id: customId,
+      components: children,
+    } = component as {
+      type?: unknown;
+      custom_id?: unknown;
+      components?: unknown;
+    };
+    if (typeof customId === 'string' && typeof type === 'number')
+      found.push({ type, custom_id: customId });
+    if (Array.isArray(children)) found.push(...collectComponents(children));
+  }
+  return found;
+}
+
+/** The fields every interaction shares: ids, token, channel, user or member, permissions. */
+function interactionContext(
+  state: MockState,
+  user: APIUser,
+  guild: GuildRecord | undefined,
+  channelId: string,
+  locale: Locale | undefined,
+) {
+  const channel = state.channel(channelId).channel;
+  const appPermissions =
+    guild === undefined ? 0n : state.permissionsOf(guild, state.bot.id, channelId);
+  const base = {
+    id: state.ids.next(),
+    application_id: state.applicationId,
     channel,
     channel_id: channel.id,
     token: randomBytes(32).toString('base64url'),
     version: 1 as const,
     app_permissions: appPermissions.toString(),
-    locale: input.locale ?? Locale.EnglishUS,
+    locale: locale ?? Locale.EnglishUS,
     entitlements: [],
     attachment_size_limit: 8 * 1024 * 1024,
   };

@@ -15,6 +15,7 @@ import type {
   APIGuild,
   APIGuildMember,
   APIMessage,
+  APIMessageComponentInteraction,
   APIApplicationCommand,
   APIRole,
   APIUser,
@@ -31,8 +32,8 @@ import { FaultInjector } from './faults.js';
 import type { MockDiscordFaults } from './faults.js';
 import { GatewayServer } from './gateway.js';
 import type { DispatchData, GatewayLogEntry } from './gateway.js';
-import { buildChatInputInteraction } from './interactions.js';
-import type { InvokeSlashOptions } from './interactions.js';
+import { buildChatInputInteraction, buildComponentInteraction } from './interactions.js';
+import type { ClickComponentOptions, InvokeSlashOptions } from './interactions.js';
 import { MockDiscordError } from './mock-discord-error.js';
 import { RestApi, error as restError } from './rest-api.js';
 import type { ModerationAction, RestResult } from './rest-api.js';
@@ -53,6 +54,7 @@ import type {
   AddUserOptions,
   EntityRef,
   GuildRecord,
+  MessageRef,
   MockGuildChannel,
 } from './state.js';
 
@@ -106,14 +108,6 @@ export interface MockApplication {
   id: string;
   /** Application name (the bot's username). */
   name: string;
-}
-
-/** A message reference: its id and the channel it is in. */
-export interface MessageRef {
-  /** Message id. */
-  readonly id: string;
-  /** Channel id. */
-  readonly channel_id: string;
 }
 
 /** The fixtures every simulator starts with. */
@@ -235,17 +229,14 @@ const DEFAULT_WAIT_HEADERS = { 'content-type': 'application/json' };
  *
  * @example
  * ```ts
- * import { Client, GatewayIntentBits } from 'discord.js';
  * import { createMockDiscord } from 'soc-kit/testing';
  *
+ * // In a test, a discord.js Client logs in with `new Client({ ...discord.clientOptions, intents })`
+ * // and `await discord.login(client)`; see the "Testing your bot" guide.
  * const discord = await createMockDiscord();
- * const client = new Client({ ...discord.clientOptions, intents: [GatewayIntentBits.Guilds] });
- * await new Promise<void>((resolve) => {
- *   client.once('clientReady', () => resolve());
- *   void client.login(discord.token);
- * });
- * console.log(client.guilds.cache.size); // 1
- * await client.destroy();
+ * const { users, channels } = discord.fixtures;
+ * discord.sendMessage({ author: users.alice, channel: channels.general, content: 'hello' });
+ * console.log(discord.messages(channels.general).map((m) => m.content)); // [ 'hello' ]
  * await discord.close();
  * ```
  */
@@ -555,6 +546,44 @@ export class MockDiscord {
   invokeSlash(options: InvokeSlashOptions): APIChatInputApplicationCommandInteraction {
     this.#assertOpen();
     const payload = buildChatInputInteraction(this.#state, options, this.#fixtureGuild());
+    this.#rest.registerInteraction(payload);
+    this.#events.interactionCreate(payload);
+    return payload;
+  }
+
+  /**
+   * A user clicks a button (or picks values in a string select) on a message; the simulator
+   * builds the MessageComponent interaction and dispatches INTERACTION_CREATE. The bot may answer
+   * with any callback type, including 6 (deferred update) and 7 (update the message).
+   *
+   * @param options - User, message, the component's `custom_id`, select values.
+   * @returns The interaction payload (its `id` works with {@link MockDiscord.interaction}).
+   * @throws {@link MockDiscordError} `MOCK_DISCORD_INVALID_INPUT` when the message has no
+   * component with that `custom_id` (the error lists the ones it has) or the user is not a member;
+   * `MOCK_DISCORD_UNKNOWN_ENTITY` for an unknown message.
+   *
+   * @example
+   * ```ts
+   * import { createMockDiscord } from 'soc-kit/testing';
+   *
+   * const discord = await createMockDiscord();
+   * const { users, channels } = discord.fixtures;
+   * const prompt = await fetch(`${discord.clientOptions.rest.api}/v10/channels/${channels.general.id}/messages`, {
+   *   method: 'POST',
+   *   headers: { authorization: `Bot ${discord.token}`, 'content-type': 'application/json' },
+   *   body: JSON.stringify({
+   *     content: 'Ban bob?',
+   *     components: [{ type: 1, components: [{ type: 2, style: 4, label: 'Ban', custom_id: 'ban:confirm' }] }],
+   *   }),
+   * }).then((r) => r.json());
+   * const click = discord.clickComponent({ user: users.alice, message: prompt, customId: 'ban:confirm' });
+   * console.log(click.data.custom_id); // ban:confirm
+   * await discord.close();
+   * ```
+   */
+  clickComponent(options: ClickComponentOptions): APIMessageComponentInteraction {
+    this.#assertOpen();
+    const payload = buildComponentInteraction(this.#state, options);
     this.#rest.registerInteraction(payload);
     this.#events.interactionCreate(payload);
     return payload;
@@ -947,27 +976,18 @@ export class MockDiscord {
  *
  * @example
  * ```ts
- * import { Client, GatewayIntentBits } from 'discord.js';
  * import { createMockDiscord } from 'soc-kit/testing';
  *
  * const discord = await createMockDiscord();
- * const client = new Client({
- *   ...discord.clientOptions,
- *   intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.MessageContent],
- * });
- * client.on('messageCreate', (message) => {
- *   if (message.content === '!ping') void message.reply('pong');
- * });
- * await new Promise<void>((resolve) => {
- *   client.once('clientReady', () => resolve());
- *   void client.login(discord.token);
- * });
+ * // A discord.js Client would be built with `{ ...discord.clientOptions, intents }`:
+ * console.log(discord.clientOptions.rest.api); // http://127.0.0.1:<port>/api
  *
- * discord.sendMessage({ author: discord.fixtures.users.bob, channel: discord.fixtures.channels.general, content: '!ping' });
- * const reply = await discord.waitForRequest({ method: 'POST', route: '/channels/:channelId/messages' });
- * console.log(reply.body); // { content: 'pong', message_reference: { ... }, ... }
- *
- * await client.destroy();
+ * // What discord.js does first on login: fetch the gateway URL with the bot token.
+ * const response = await fetch(`${discord.clientOptions.rest.api}/v10/gateway/bot`, {
+ *   headers: { authorization: `Bot ${discord.token}` },
+ * });
+ * console.log((await response.json()).url === discord.gatewayUrl); // true
+ * console.log(discord.requests.map((r) => `${r.method} ${r.route} ${r.status}`)); // [ 'GET /gateway/bot 200' ]
  * await discord.close();
  * ```
  */

@@ -832,12 +832,20 @@ export class RestApi {
       interaction:
         user === undefined
           ? undefined
-          : {
-              id: interaction.payload.id,
-              type: InteractionType.ApplicationCommand,
-              user,
-              authorizing_integration_owners: interaction.payload.authorizing_integration_owners,
-            },
+          : interaction.payload.type === InteractionType.MessageComponent
+            ? {
+                id: interaction.payload.id,
+                type: InteractionType.MessageComponent,
+                user,
+                authorizing_integration_owners: interaction.payload.authorizing_integration_owners,
+                interacted_message_id: interaction.payload.message.id,
+              }
+            : {
+                id: interaction.payload.id,
+                type: InteractionType.ApplicationCommand,
+                user,
+                authorizing_integration_owners: interaction.payload.authorizing_integration_owners,
+              },
     });
     if (((record.message.flags ?? 0) & MessageFlags.Ephemeral) === 0)
       this.#events.messageCreate(channel, record);

@@ -43,6 +43,14 @@ export interface HasId {
   readonly id: string;
 }
 
+/** A message reference: its id and the channel it is in. */
+export interface MessageRef {
+  /** Message id. */
+  readonly id: string;
+  /** Channel id. */
+  readonly channel_id: string;
+}
+
 /** Anything with an id (a fixture object returned by the simulator) or the id itself. */
 export type EntityRef = string | HasId;
 
@@ -131,7 +139,21 @@ export interface AddMemberOptions {
   nick?: string | null;
 }
 
-/** Permissions the bot's managed role gets by default: what a moderation bot is usually granted. */
+/**
+ * Permissions the bot's managed role gets by default: what a moderation bot is usually granted.
+ * Pass `botPermissions` to {@link MockDiscord.addGuild} to test a bot with fewer.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_BOT_PERMISSIONS, createMockDiscord } from 'soc-kit/testing';
+ *
+ * console.log(DEFAULT_BOT_PERMISSIONS.includes('BanMembers')); // true
+ * const discord = await createMockDiscord();
+ * const readOnly = discord.addGuild({ name: 'read-only', botPermissions: ['ViewChannel'] });
+ * console.log(readOnly.name); // read-only
+ * await discord.close();
+ * ```
+ */
 export const DEFAULT_BOT_PERMISSIONS: readonly (keyof typeof PermissionFlagsBits)[] = [
   'ViewChannel',
   'SendMessages',

@@ -401,3 +401,60 @@ describe('invokeSlash', () => {
     );
   });
 });
+
+describe('clickComponent', () => {
+  it('builds button and select interactions and rejects what Discord could not send', async () => {
+    const discord = await sim();
+    const { users, channels } = discord.fixtures;
+    const response = await fetch(
+      `${discord.clientOptions.rest.api}/v10/channels/${channels.general.id}/messages`,
+      {
+        method: 'POST',
+        headers: { authorization: `Bot ${discord.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          content: 'pick',
+          components: [
+            { type: 1, components: [{ type: 2, style: 1, label: 'Go', custom_id: 'go' }] },
+            { type: 1, components: [{ type: 5, custom_id: 'who' }] },
+            {
+              type: 1,
+              components: [{ type: 2, style: 5, label: 'Docs', url: 'https://example.invalid' }],
+            },
+          ],
+        }),
+      },
+    );
+    const message = (await response.json()) as { id: string; channel_id: string };
+    const click = discord.clickComponent({ user: users.bob, message, customId: 'go' });
+    expect(click).toMatchObject({
+      type: 3,
+      data: { custom_id: 'go', component_type: 2 },
+      message: { id: message.id },
+      member: { user: { id: users.bob.id } },
+    });
+    expect(() =>
+      discord.clickComponent({ user: users.bob, message, customId: 'go', values: ['x'] }),
+    ).toThrow(/is a Button/);
+    expect(() => discord.clickComponent({ user: users.bob, message, customId: 'who' })).toThrow(
+      /is a UserSelect/,
+    );
+    expect(() =>
+      discord.clickComponent({ user: discord.addUser(), message, customId: 'go' }),
+    ).toThrow(/not a member/);
+    expect(() =>
+      discord.clickComponent({
+        user: users.bob,
+        message: { id: '1', channel_id: message.channel_id },
+        customId: 'go',
+      }),
+    ).toThrow(/unknown message/);
+    const plain = discord.sendMessage({
+      author: users.bob,
+      channel: channels.general,
+      content: 'no buttons',
+    });
+    expect(() =>
+      discord.clickComponent({ user: users.bob, message: plain, customId: 'go' }),
+    ).toThrow(/it has: \(none\)/);
+  });
+});
