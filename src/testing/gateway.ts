@@ -299,6 +299,10 @@ export class GatewayServer {
           by: 'client',
           sessionId: session.id,
         });
+        // As on Discord, a normal close (1000/1001) ends the session; other codes keep it resumable.
+        if ((code === 1000 || code === 1001) && session.socket === null) {
+          this.#sessions.delete(session.id);
+        }
       }
     });
     socket.on('error', (error) => {

@@ -12,6 +12,8 @@ import type {
 
 export interface E2E {
   simulator(options?: MockDiscordOptions): Promise<MockDiscord>;
+  /** Registers a client built by the test itself, so afterEach destroys it too. */
+  track(client: Client): Client;
   /** A logged-in, ready client; `setup` runs before login so listeners see every event. */
   client(
     discord: MockDiscord,
@@ -43,6 +45,10 @@ export function useE2E(): E2E {
       const discord = await createMockDiscord(options);
       simulators.push(discord);
       return discord;
+    },
+    track(client) {
+      clients.push(client);
+      return client;
     },
     async client(discord, intents, setup) {
       const options = Array.isArray(intents) ? { intents } : intents;

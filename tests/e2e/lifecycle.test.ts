@@ -1,4 +1,4 @@
-import { GatewayIntentBits } from 'discord.js';
+import { Client, GatewayIntentBits } from 'discord.js';
 import type { Message } from 'discord.js';
 import { describe, expect, it, vi } from 'vitest';
 import { createMockDiscord } from '../../src/testing/index.js';
@@ -58,8 +58,7 @@ describe('parallel simulators', () => {
 describe('close()', () => {
   it('leaves no TCP handle behind after a full client session', async () => {
     const discord = await createMockDiscord();
-    const { Client } = await import('discord.js');
-    const client = new Client({ ...discord.clientOptions, intents: INTENTS });
+    const client = e2e.track(new Client({ ...discord.clientOptions, intents: INTENTS }));
     try {
       await discord.login(client);
       const channel = client.channels.cache.get(discord.fixtures.channels.general.id);

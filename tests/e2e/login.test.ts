@@ -1,4 +1,4 @@
-import { GatewayIntentBits, PermissionFlagsBits } from 'discord.js';
+import { Client, GatewayIntentBits, PermissionFlagsBits } from 'discord.js';
 import { describe, expect, it, vi } from 'vitest';
 import { useE2E } from './harness.js';
 
@@ -55,13 +55,10 @@ describe('login', () => {
 
   it('rejects a wrong token on REST with 401, so login fails with TokenInvalid', async () => {
     const discord = await e2e.simulator();
-    const { Client } = await import('discord.js');
-    const client = new Client({ ...discord.clientOptions, intents: [GatewayIntentBits.Guilds] });
-    try {
-      await expect(client.login('wrong-token')).rejects.toThrow(/invalid token/i);
-      expect(discord.requests[0]).toMatchObject({ route: '/gateway/bot', status: 401 });
-    } finally {
-      await client.destroy();
-    }
+    const client = e2e.track(
+      new Client({ ...discord.clientOptions, intents: [GatewayIntentBits.Guilds] }),
+    );
+    await expect(client.login('wrong-token')).rejects.toThrow(/invalid token/i);
+    expect(discord.requests[0]).toMatchObject({ route: '/gateway/bot', status: 401 });
   });
 });

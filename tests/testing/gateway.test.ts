@@ -271,3 +271,33 @@ describe('gateway protocol', () => {
     expect(discord.gatewayLog.some((e) => e.type === 'connect')).toBe(true);
   });
 });
+
+describe('session lifetime', () => {
+  it('ends a session on a normal client close (1000) but keeps it after other codes', async () => {
+    const discord = await sim();
+    const start = async (): Promise<{ conn: Conn; sessionId: string }> => {
+      const conn = await connect(discord);
+      await conn.next();
+      conn.send(identify(discord.token));
+      const ready = (await conn.next()) as { d: { session_id: string } };
+      await conn.next();
+      return { conn, sessionId: ready.d.session_id };
+    };
+    const resume = async (sessionId: string): Promise<GatewayReceivePayload> => {
+      const conn = await connect(discord);
+      await conn.next();
+      conn.send({ op: GatewayOpcodes.Resume, d: { token: discord.token, session_id: sessionId, seq: 2 } });
+      return conn.next();
+    };
+
+    const normal = await start();
+    normal.conn.socket.close(1000);
+    await normal.conn.closed;
+    expect(await resume(normal.sessionId)).toMatchObject({ op: GatewayOpcodes.InvalidSession });
+
+    const resumable = await start();
+    resumable.conn.socket.close(4200);
+    await resumable.conn.closed;
+    expect(await resume(resumable.sessionId)).toMatchObject({ t: 'RESUMED' });
+  });
+});
