@@ -286,7 +286,10 @@ describe('session lifetime', () => {
     const resume = async (sessionId: string): Promise<GatewayReceivePayload> => {
       const conn = await connect(discord);
       await conn.next();
-      conn.send({ op: GatewayOpcodes.Resume, d: { token: discord.token, session_id: sessionId, seq: 2 } });
+      conn.send({
+        op: GatewayOpcodes.Resume,
+        d: { token: discord.token, session_id: sessionId, seq: 2 },
+      });
       return conn.next();
     };
 
