@@ -57,7 +57,8 @@ export interface RecordedRequest {
 
 /**
  * Selects recorded requests: a predicate, or a partial description where every given field must
- * match (`route` compares with the template, `path` with a string or RegExp).
+ * match (`route` compares with the template, `path` with a string or RegExp, `status` with the
+ * answer's HTTP status).
  */
 export type RequestMatcher =
   | ((request: RecordedRequest) => boolean)
@@ -68,6 +69,11 @@ export type RequestMatcher =
       route?: string;
       /** Concrete path to match exactly (string) or by pattern (RegExp). */
       path?: string | RegExp;
+      /**
+       * HTTP status the simulator answered with. Without it, refused attempts (a 429 before the
+       * retry, a 403) match too.
+       */
+      status?: number;
     };
 
 /** Options of {@link MockDiscord.waitForRequest}. */
@@ -86,6 +92,7 @@ export function matchesRequest(matcher: RequestMatcher, request: RecordedRequest
   if (typeof matcher === 'function') return matcher(request);
   if (matcher.method !== undefined && matcher.method !== request.method) return false;
   if (matcher.route !== undefined && matcher.route !== request.route) return false;
+  if (matcher.status !== undefined && matcher.status !== request.status) return false;
   if (matcher.path !== undefined) {
     if (
       typeof matcher.path === 'string'

@@ -113,7 +113,7 @@ describe('my bot', () => {
     );
     discord.memberJoin({ user: discord.addUser({ username: 'dave' }) });
 
-    const sent = await discord.waitForRequest((r) => r.method === 'POST' && r.status === 200);
+    const sent = await discord.waitForRequest({ method: 'POST', status: 200 });
     expect(sent.body).toMatchObject({ content: 'Welcome, dave!' });
     expect(discord.requests.filter((r) => r.status === 429)).toHaveLength(1);
   });

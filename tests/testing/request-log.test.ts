@@ -45,6 +45,8 @@ describe('matchesRequest', () => {
     expect(matchesRequest({ path: '/channels/8/messages' }, r)).toBe(false);
     expect(matchesRequest({ path: /\/channels\/\d+\// }, r)).toBe(true);
     expect(matchesRequest({ path: /nope/ }, r)).toBe(false);
+    expect(matchesRequest({ method: 'POST', status: 200 }, r)).toBe(true);
+    expect(matchesRequest({ method: 'POST', status: 429 }, r)).toBe(false);
   });
 
   it('describes requests one per line', () => {
