@@ -137,6 +137,23 @@ export class EventDispatcher {
     });
   }
 
+  reactionRemoveAll(channel: ChannelRecord, record: MessageRecord): void {
+    this.#gateway.dispatch(
+      GatewayDispatchEvents.MessageReactionRemoveAll,
+      {
+        channel_id: channel.channel.id,
+        message_id: record.message.id,
+        ...(channel.guildId === null ? {} : { guild_id: channel.guildId }),
+      },
+      {
+        intent:
+          channel.guildId === null
+            ? GatewayIntentBits.DirectMessageReactions
+            : GatewayIntentBits.GuildMessageReactions,
+      },
+    );
+  }
+
   memberAdd(guild: GuildRecord, member: MemberRecord): GatewayGuildMemberAddDispatchData {
     const data: GatewayGuildMemberAddDispatchData = {
       ...this.#state.apiMember(guild, member),

@@ -216,8 +216,6 @@ export interface LoginClient {
   off(event: 'clientReady', listener: () => void): unknown;
 }
 
-const DEFAULT_WAIT_HEADERS = { 'content-type': 'application/json' };
-
 /**
  * A local Discord: an HTTP REST API and a WebSocket gateway on 127.0.0.1 that an unmodified
  * discord.js v14 `Client` logs in to. Create it with {@link createMockDiscord}.
@@ -940,12 +938,20 @@ export class MockDiscord {
         return;
       }
     }
+    const bytes = final.body instanceof Uint8Array ? final.body : undefined;
     const headers: Record<string, string> = {
       ...('headers' in final ? (final.headers as Record<string, string>) : {}),
-      ...(final.body === undefined ? {} : DEFAULT_WAIT_HEADERS),
+      ...(final.body === undefined
+        ? {}
+        : {
+            'content-type':
+              bytes === undefined
+                ? 'application/json'
+                : (final.contentType ?? 'application/octet-stream'),
+          }),
     };
     res.writeHead(final.status, headers);
-    res.end(final.body === undefined ? undefined : JSON.stringify(final.body));
+    res.end(bytes ?? (final.body === undefined ? undefined : JSON.stringify(final.body)));
   }
 
   /** Resolves `true` after `ms`, or `false` if the simulator closed first. */
@@ -1015,6 +1021,7 @@ export async function createMockDiscord(options: MockDiscordOptions = {}): Promi
   });
   const { port } = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
+  state.baseUrl = url;
   const gatewayUrl = `ws://127.0.0.1:${port}/gateway`;
   const gateway = new GatewayServer({
     state,

@@ -62,10 +62,11 @@ export interface RestCall {
   auditLogReason: string | undefined;
 }
 
-/** A route handler's answer. */
+/** A route handler's answer: JSON unless `body` is bytes with a `contentType`. */
 export interface RestResult {
   status: number;
   body?: unknown;
+  contentType?: string;
 }
 
 interface RouteDefinition {
@@ -187,6 +188,17 @@ export class RestApi {
       return ok(body);
     });
     this.#route('GET', '/users/@me', () => ok(state.bot));
+    this.#route(
+      'GET',
+      '/attachments/:channelId/:attachmentId/:filename',
+      (call) => {
+        const file = state.attachments.get(call.params.attachmentId ?? '');
+        return file === undefined
+          ? error(404, 0, '404: Not Found')
+          : { status: 200, body: file.data, contentType: file.contentType };
+      },
+      false,
+    );
     this.#route('GET', '/applications/@me', () => ok(this.#application()));
     this.#route('GET', '/oauth2/applications/@me', () => ok(this.#application()));
     this.#route('POST', '/users/@me/channels', (call) => {
@@ -299,6 +311,7 @@ export class RestApi {
         const denied = this.#requirePermission(channel, PermissionFlagsBits.ManageMessages);
         if (denied !== undefined) return denied;
         record.reactions.clear();
+        this.#events.reactionRemoveAll(channel, record);
         return noContent();
       }),
     );
@@ -1090,6 +1103,7 @@ function messageFields(call: RestCall): {
   embeds: APIMessage['embeds'] | undefined;
   components: APIMessage['components'] | undefined;
   flags: number | undefined;
+  files: readonly RecordedFile[];
 } {
   const body = call.body;
   const content = field(body, 'content');
@@ -1104,6 +1118,7 @@ function messageFields(call: RestCall): {
       : undefined,
     components: Array.isArray(components) ? (components as APIMessage['components']) : undefined,
     flags: typeof flags === 'number' ? flags : undefined,
+    files: call.files,
   };
 }
 

@@ -14,6 +14,7 @@ import {
 } from 'discord-api-types/v10';
 import type {
   APIApplicationCommand,
+  APIAttachment,
   APIChannel,
   APIDMChannel,
   APIGuild,
@@ -33,6 +34,7 @@ import type {
 } from 'discord-api-types/v10';
 import type { Clock } from '../core/index.js';
 import { MockDiscordError } from './mock-discord-error.js';
+import type { RecordedFile } from './request-log.js';
 import { computePermissions, resolvePermissions } from './permissions.js';
 import type { PermissionInput } from './permissions.js';
 import { SnowflakeGenerator } from './snowflake.js';
@@ -244,6 +246,10 @@ export class MockState {
   readonly channels = new Map<string, ChannelRecord>();
   readonly dmChannelByUser = new Map<string, string>();
   readonly globalCommands: APIApplicationCommand[] = [];
+  /** Uploaded files by attachment id, served under `/attachments/...`. */
+  readonly attachments = new Map<string, RecordedFile>();
+  /** `http://127.0.0.1:PORT`, set once the server listens; used in attachment URLs. */
+  baseUrl = 'http://127.0.0.1';
   readonly bot: APIUser;
   readonly applicationId: string;
   #userCount = 0;
@@ -576,6 +582,20 @@ export class MockState {
     return { ...record.message, reactions };
   }
 
+  #storeAttachment(channel: ChannelRecord, file: RecordedFile): APIAttachment {
+    const id = this.ids.next();
+    const url = `${this.baseUrl}/attachments/${channel.channel.id}/${id}/${encodeURIComponent(file.name)}`;
+    this.attachments.set(id, file);
+    return {
+      id,
+      filename: file.name,
+      size: file.data.byteLength,
+      url,
+      proxy_url: url,
+      content_type: file.contentType,
+    };
+  }
+
   permissionsOf(guild: GuildRecord, userId: string, channelId?: string): bigint {
     const member = guild.members.get(userId);
     const channel = channelId === undefined ? undefined : this.channels.get(channelId)?.channel;
@@ -604,6 +624,7 @@ export class MockState {
     webhookId?: string | undefined;
     interaction?: APIMessage['interaction_metadata'] | undefined;
     type?: MessageType | undefined;
+    files?: readonly RecordedFile[] | undefined;
   }): MessageRecord {
     const { channel, author, content } = input;
     const mentionIds = [...content.matchAll(/<@!?(\d{15,25})>/g)].map((m) => m[1] as string);
@@ -628,7 +649,7 @@ export class MockState {
       mention_everyone: /@(everyone|here)\b/.test(content),
       mentions,
       mention_roles: roleMentions,
-      attachments: [],
+      attachments: (input.files ?? []).map((file) => this.#storeAttachment(channel, file)),
       embeds: (input.embeds ?? []).map((e) => ({ type: EmbedType.Rich, ...e })),
       pinned: false,
       type: input.type ?? (referenced === undefined ? MessageType.Default : MessageType.Reply),

@@ -1,4 +1,4 @@
-import { EmbedBuilder, GatewayIntentBits, Partials } from 'discord.js';
+import { AttachmentBuilder, EmbedBuilder, GatewayIntentBits, Partials } from 'discord.js';
 import type { Message } from 'discord.js';
 import { describe, expect, it } from 'vitest';
 import { nextEvent, useE2E } from './harness.js';
@@ -168,5 +168,34 @@ describe('prefix commands', () => {
       channel.send({ embeds: [{ description: 'y'.repeat(4097) }] }),
     ).rejects.toMatchObject({ code: 50035 });
     expect(discord.requests.filter((r) => r.status === 400)).toHaveLength(2);
+  });
+
+  it('uploads attachments: files are recorded and served back from the simulator', async () => {
+    const discord = await e2e.simulator();
+    const client = await e2e.client(discord, MESSAGE_INTENTS);
+    const channel = client.channels.cache.get(discord.fixtures.channels.modLog.id);
+    if (channel === undefined || !channel.isSendable()) throw new Error('fixture channel missing');
+    const png = Buffer.from([0x89, 0x50, 0x4e, 0x47]);
+    const sent = await channel.send({
+      content: 'weekly chart',
+      files: [new AttachmentBuilder(png, { name: 'chart.png' })],
+    });
+
+    const request = await discord.waitForRequest({
+      method: 'POST',
+      route: '/channels/:channelId/messages',
+    });
+    expect(request.body).toMatchObject({
+      content: 'weekly chart',
+      attachments: [{ id: '0' }],
+    });
+    expect(request.files.map((f) => [f.name, f.contentType, [...f.data]])).toEqual([
+      ['chart.png', 'image/png', [...png]],
+    ]);
+    const attachment = sent.attachments.first();
+    expect(attachment).toMatchObject({ name: 'chart.png', size: 4, contentType: 'image/png' });
+    const served = await fetch(attachment!.url);
+    expect(served.headers.get('content-type')).toBe('image/png');
+    expect(Buffer.from(await served.arrayBuffer())).toEqual(png);
   });
 });

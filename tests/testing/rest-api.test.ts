@@ -101,6 +101,10 @@ describe('REST basics', () => {
     expect(response.status).toBe(200);
     const recorded = discord.requests[0]!;
     expect(recorded.body).toEqual({ content: 'report attached' });
+    const message = (await response.clone().json()) as { attachments: { url: string }[] };
+    const served = await fetch(message.attachments[0]!.url);
+    expect(new Uint8Array(await served.arrayBuffer())).toEqual(new Uint8Array([1, 2, 3]));
+    expect((await fetch(`${discord.url}/attachments/1/2/x.png`)).status).toBe(404);
     expect(recorded.files).toEqual([
       {
         field: 'files[0]',
