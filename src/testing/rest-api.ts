@@ -20,6 +20,7 @@ import type {
 } from 'discord-api-types/v10';
 import type { EventDispatcher } from './events.js';
 import type { HttpMethod, RecordedFile } from './request-log.js';
+import { contentTypeOf } from './state.js';
 import type { ChannelRecord, GuildRecord, MessageRecord, MockState } from './state.js';
 
 /** A moderation action the bot took through REST, kept so tests can assert on it. */
@@ -195,7 +196,7 @@ export class RestApi {
         const file = state.attachments.get(call.params.attachmentId ?? '');
         return file === undefined
           ? error(404, 0, '404: Not Found')
-          : { status: 200, body: file.data, contentType: file.contentType };
+          : { status: 200, body: file.data, contentType: contentTypeOf(file) };
       },
       false,
     );

@@ -592,7 +592,7 @@ export class MockState {
       size: file.data.byteLength,
       url,
       proxy_url: url,
-      content_type: file.contentType,
+      content_type: contentTypeOf(file),
     };
   }
 
@@ -715,4 +715,22 @@ export function isTextChannel(channel: APIChannel): boolean {
     channel.type === ChannelType.GuildVoice ||
     channel.type === ChannelType.DM
   );
+}
+
+const TYPES_BY_EXTENSION: Record<string, string> = {
+  png: 'image/png',
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  gif: 'image/gif',
+  webp: 'image/webp',
+  txt: 'text/plain; charset=utf-8',
+  json: 'application/json; charset=utf-8',
+  csv: 'text/csv; charset=utf-8',
+};
+
+/** Discord derives a type from the file name when the client sent a generic one. */
+export function contentTypeOf(file: RecordedFile): string {
+  if (file.contentType !== 'application/octet-stream') return file.contentType;
+  const extension = /\.([a-z0-9]+)$/i.exec(file.name)?.[1]?.toLowerCase() ?? '';
+  return TYPES_BY_EXTENSION[extension] ?? file.contentType;
 }
