@@ -1,5 +1,6 @@
 import { Client, GatewayIntentBits } from 'discord.js';
 import type { Message } from 'discord.js';
+import type { Clock } from '../../src/testing/index.js';
 import { describe, expect, it, vi } from 'vitest';
 import { createMockDiscord } from '../../src/testing/index.js';
 import { nextEvent, useE2E } from './harness.js';
@@ -15,8 +16,25 @@ function tcpHandles(): number {
   return process.getActiveResourcesInfo().filter((name) => name.startsWith('TCP')).length;
 }
 
-function timers(): number {
-  return process.getActiveResourcesInfo().filter((name) => name === 'Timeout').length;
+/** A real clock that counts the timers it has pending, so the test sees exactly the simulator's. */
+function countingClock(): Clock & { pending: Set<unknown> } {
+  const pending = new Set<unknown>();
+  return {
+    pending,
+    now: () => Date.now(),
+    setTimeout: (callback, ms) => {
+      const handle = setTimeout(() => {
+        pending.delete(handle);
+        callback();
+      }, ms);
+      pending.add(handle);
+      return handle;
+    },
+    clearTimeout: (handle) => {
+      pending.delete(handle);
+      clearTimeout(handle as NodeJS.Timeout);
+    },
+  };
 }
 
 describe('parallel simulators', () => {
@@ -71,19 +89,19 @@ describe('close()', () => {
     }
     // Client-side sockets see the server's FIN a moment later; every TCP handle must then be gone
     // (vitest talks to its workers over pipes, so nothing else in this process uses TCP).
-    await vi.waitFor(() => expect(tcpHandles()).toBe(0), { timeout: 2000, interval: 10 });
+    await vi.waitFor(() => expect(tcpHandles()).toBe(0), { timeout: 5000, interval: 10 });
   });
 
   it('cancels pending latency timers and waiters, and is idempotent', async () => {
-    const timersBefore = timers();
-    const discord = await createMockDiscord({ latencyMs: 10_000 });
+    const clock = countingClock();
+    const discord = await createMockDiscord({ latencyMs: 10_000, clock });
     const pending = fetch(`${discord.clientOptions.rest.api}/v10/gateway/bot`, {
       headers: { authorization: `Bot ${discord.token}` },
     });
     const recorded = await discord.waitForRequest({ route: '/gateway/bot' });
     expect(recorded.status).toBe(200);
     const waiting = discord.waitForRequest({ route: '/never' }, { timeoutMs: 60_000 });
-    expect(timers()).toBeGreaterThan(timersBefore);
+    expect(clock.pending.size).toBe(2); // the delayed response and the waiter's timeout
 
     // Attach the expectations first: both promises reject while close() runs.
     const fetchFails = expect(pending).rejects.toThrow();
@@ -101,6 +119,6 @@ describe('close()', () => {
         content: 'x',
       }),
     ).toThrow(/closed/);
-    expect(timers()).toBe(timersBefore);
+    expect(clock.pending.size).toBe(0);
   });
 });
