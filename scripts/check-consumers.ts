@@ -13,6 +13,7 @@ const required: Record<string, string[]> = {
   'soc-kit': ['SocKitError', 'createConsoleLogger', 'SignalBus', 'defineSignals'],
   'soc-kit/bus': ['SignalBus', 'defineSignals', 'SignalValidationError'],
   'soc-kit/patterns': ['SocKitError'],
+  'soc-kit/testing': ['createMockDiscord', 'MockDiscordError', 'watchUnhandledRejections'],
   'soc-kit/storage': [
     'JsonStore',
     'GuildConfig',
