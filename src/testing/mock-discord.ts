@@ -566,14 +566,15 @@ export class MockDiscord {
    *
    * const discord = await createMockDiscord();
    * const { users, channels } = discord.fixtures;
-   * const prompt = await fetch(`${discord.clientOptions.rest.api}/v10/channels/${channels.general.id}/messages`, {
+   * const response = await fetch(`${discord.clientOptions.rest.api}/v10/channels/${channels.general.id}/messages`, {
    *   method: 'POST',
    *   headers: { authorization: `Bot ${discord.token}`, 'content-type': 'application/json' },
    *   body: JSON.stringify({
    *     content: 'Ban bob?',
    *     components: [{ type: 1, components: [{ type: 2, style: 4, label: 'Ban', custom_id: 'ban:confirm' }] }],
    *   }),
-   * }).then((r) => r.json());
+   * });
+   * const prompt = (await response.json()) as { id: string; channel_id: string };
    * const click = discord.clickComponent({ user: users.alice, message: prompt, customId: 'ban:confirm' });
    * console.log(click.data.custom_id); // ban:confirm
    * await discord.close();
@@ -992,7 +993,8 @@ export class MockDiscord {
  * const response = await fetch(`${discord.clientOptions.rest.api}/v10/gateway/bot`, {
  *   headers: { authorization: `Bot ${discord.token}` },
  * });
- * console.log((await response.json()).url === discord.gatewayUrl); // true
+ * const gateway = (await response.json()) as { url: string };
+ * console.log(gateway.url === discord.gatewayUrl); // true
  * console.log(discord.requests.map((r) => `${r.method} ${r.route} ${r.status}`)); // [ 'GET /gateway/bot 200' ]
  * await discord.close();
  * ```
