@@ -4,3 +4,5 @@
  * @packageDocumentation
  */
 export * from '../core/index.js';
+export { TtlCache, TtlCacheOptionError } from './ttl-cache.js';
+export type { TtlCacheOptions, TtlCacheStats } from './ttl-cache.js';
