@@ -6,3 +6,26 @@
 export * from '../core/index.js';
 export { TtlCache, TtlCacheOptionError } from './ttl-cache.js';
 export type { TtlCacheOptions, TtlCacheStats } from './ttl-cache.js';
+export { Correlator, CorrelationEventError } from './correlation/correlator.js';
+export type {
+  CorrelationMatch,
+  CorrelationRuleStats,
+  CorrelatorOptions,
+  CorrelatorStats,
+} from './correlation/correlator.js';
+export { CorrelationRuleError } from './correlation/correlation-rule.js';
+export type {
+  AggregateCondition,
+  AllOfCondition,
+  CorrelationComparison,
+  CorrelationCondition,
+  CorrelationField,
+  CorrelationGroupBy,
+  CorrelationRule,
+  CorrelationStep,
+  CountCondition,
+  DistinctCondition,
+  SequenceCondition,
+} from './correlation/correlation-rule.js';
+export { correlateEvents } from './correlation/correlate-events.js';
+export type { CorrelateEventsOptions } from './correlation/correlate-events.js';
