@@ -29,3 +29,21 @@ export type {
 } from './correlation/correlation-rule.js';
 export { correlateEvents } from './correlation/correlate-events.js';
 export type { CorrelateEventsOptions } from './correlation/correlate-events.js';
+export {
+  defineWorkflow,
+  runWorkflow,
+  WorkflowBuilder,
+  WorkflowCancelledError,
+  WorkflowDefinitionError,
+  WorkflowTimeoutError,
+  workflowSignals,
+} from './workflow.js';
+export type {
+  BackoffOptions,
+  StepContext,
+  StepOptions,
+  StepResult,
+  WorkflowOptions,
+  WorkflowResult,
+  WorkflowStep,
+} from './workflow.js';
