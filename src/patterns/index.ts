@@ -47,3 +47,13 @@ export type {
   WorkflowResult,
   WorkflowStep,
 } from './workflow.js';
+export { createLoop, LoopAbortError, LoopOptionError, TaskLoop } from './task-loop.js';
+export type {
+  LoopBackoffOptions,
+  LoopOptions,
+  LoopRunContext,
+  LoopRunOutcome,
+  LoopState,
+  LoopStatus,
+  LoopTask,
+} from './task-loop.js';
