@@ -44,8 +44,13 @@ export type {
   StepOptions,
   StepResult,
   WorkflowOptions,
+  WorkflowCompletedSignal,
   WorkflowResult,
+  WorkflowResultBase,
+  WorkflowSignalSchemas,
   WorkflowStep,
+  WorkflowStepRun,
+  WorkflowStepSignal,
 } from './workflow.js';
 export { createLoop, LoopAbortError, LoopOptionError, TaskLoop } from './task-loop.js';
 export type {

@@ -97,7 +97,7 @@ export class WorkflowCancelledError extends SocKitError {
  * await bus.close();
  * ```
  */
-export const workflowSignals = {
+export const workflowSignals: WorkflowSignalSchemas = {
   WORKFLOW_STEP: z.object({
     workflow: z.string(),
     step: z.string(),
@@ -113,6 +113,45 @@ export const workflowSignals = {
     durationMs: z.number().nonnegative(),
     failedSteps: z.array(z.string()),
   }),
+};
+
+/** Payload of the `WORKFLOW_STEP` signal. */
+export interface WorkflowStepSignal {
+  /** Workflow name. */
+  workflow: string;
+  /** Step name. */
+  step: string;
+  /** The step's final status. */
+  status: 'succeeded' | 'failed' | 'cancelled' | 'skipped';
+  /** Whether the step was optional. */
+  optional: boolean;
+  /** Attempts made. */
+  attempts: number;
+  /** Step duration in ms, backoff included. */
+  durationMs: number;
+  /** `Name: message` of the last error, when it did not succeed. */
+  error?: string | undefined;
+}
+
+/** Payload of the `WORKFLOW_COMPLETED` signal. */
+export interface WorkflowCompletedSignal {
+  /** Workflow name. */
+  workflow: string;
+  /** The workflow's final status. */
+  status: 'succeeded' | 'degraded' | 'failed' | 'cancelled' | 'timedOut';
+  /** Run time in ms. */
+  durationMs: number;
+  /** Names of the steps that failed (optional ones included). */
+  failedSteps: string[];
+}
+
+/** Type of {@link workflowSignals}: the zod schema of each workflow signal. */
+// A type alias, not an interface, so it satisfies the bus's `Record<string, SignalSchema>`.
+export type WorkflowSignalSchemas = {
+  /** Schema of {@link WorkflowStepSignal}. */
+  WORKFLOW_STEP: z.ZodType<WorkflowStepSignal, WorkflowStepSignal>;
+  /** Schema of {@link WorkflowCompletedSignal}. */
+  WORKFLOW_COMPLETED: z.ZodType<WorkflowCompletedSignal, WorkflowCompletedSignal>;
 };
 
 /** Exponential backoff between attempts of a step. */
@@ -191,7 +230,8 @@ export interface StepResult {
   durationMs: number;
 }
 
-interface WorkflowResultBase {
+/** Fields shared by every {@link WorkflowResult}. */
+export interface WorkflowResultBase {
   /** The workflow's name (`options.name`, default `'workflow'`). */
   name: string;
   /** One entry per step, in definition order. */
@@ -240,14 +280,22 @@ export interface WorkflowOptions {
   /** Receives a warning per failed attempt (default: silent). */
   logger?: Logger;
   /** Receives `WORKFLOW_STEP` and `WORKFLOW_COMPLETED` signals (see {@link workflowSignals}). */
-  bus?: SignalEmitter<typeof workflowSignals>;
+  bus?: SignalEmitter<WorkflowSignalSchemas>;
   /** Copied onto emitted signals. */
   guildId?: string;
   /** Copied onto emitted signals. */
   correlationId?: string;
 }
 
-type StepRun<In, Prev, Out> = (
+/**
+ * The work of a typed step: receives the workflow input, the values of the earlier steps and the
+ * attempt context.
+ *
+ * @typeParam In - Workflow input type.
+ * @typeParam Prev - Values of the earlier steps.
+ * @typeParam Out - The step's value (or a promise of it).
+ */
+export type WorkflowStepRun<In, Prev, Out> = (
   input: In,
   previous: Prev,
   context: StepContext,
@@ -293,7 +341,7 @@ export class WorkflowBuilder<In, Values extends Record<string, unknown>> {
    */
   step<N extends string, Out>(
     name: N,
-    run: StepRun<In, Values, Out>,
+    run: WorkflowStepRun<In, Values, Out>,
     options?: StepOptions & { optional?: false },
   ): WorkflowBuilder<In, Values & { readonly [K in N]: Awaited<Out> }>;
   /**
@@ -308,12 +356,12 @@ export class WorkflowBuilder<In, Values extends Record<string, unknown>> {
    */
   step<N extends string, Out>(
     name: N,
-    run: StepRun<In, Values, Out>,
+    run: WorkflowStepRun<In, Values, Out>,
     options: StepOptions & { optional: true },
   ): WorkflowBuilder<In, Values & { readonly [K in N]?: Awaited<Out> }>;
   step(
     name: string,
-    run: StepRun<In, Values, unknown>,
+    run: WorkflowStepRun<In, Values, unknown>,
     options: StepOptions = {},
   ): WorkflowBuilder<In, Record<string, unknown>> {
     const step = { ...options, name, run } as WorkflowStep<In>;
@@ -536,26 +584,30 @@ export async function runWorkflow<In>(
     }, limit);
   }
 
-  const emit = <T extends keyof typeof workflowSignals>(
-    type: T,
-    data: z.input<(typeof workflowSignals)[T]>,
-    severity: 'info' | 'low' | 'medium',
-  ): void => {
+  const meta = (severity: 'info' | 'low' | 'medium') => ({
+    severity,
+    source: 'runWorkflow',
+    ...(options.guildId === undefined ? {} : { guildId: options.guildId }),
+    ...(options.correlationId === undefined ? {} : { correlationId: options.correlationId }),
+  });
+  // Emits without awaiting handlers; a refused or throwing emit is logged, never thrown.
+  const send = (
+    type: string,
+    emit: (bus: SignalEmitter<WorkflowSignalSchemas>) => Promise<unknown>,
+  ) => {
     const bus = options.bus;
     if (bus === undefined) return;
-    const meta = {
-      severity,
-      source: 'runWorkflow',
-      ...(options.guildId === undefined ? {} : { guildId: options.guildId }),
-      ...(options.correlationId === undefined ? {} : { correlationId: options.correlationId }),
+    const warn = (error: unknown): void => {
+      logger.warn({ workflow: name, signal: type, err: error }, 'workflow signal emit failed');
     };
     try {
-      bus.emit(type, data, meta).catch((error: unknown) => {
-        logger.warn({ workflow: name, signal: type, err: error }, 'workflow signal emit failed');
-      });
+      emit(bus).catch(warn);
     } catch (error) {
-      logger.warn({ workflow: name, signal: type, err: error }, 'workflow signal emit failed');
+      warn(error);
     }
+  };
+  const emitStep = (data: WorkflowStepSignal, severity: 'info' | 'low' | 'medium'): void => {
+    send('WORKFLOW_STEP', (bus) => bus.emit('WORKFLOW_STEP', data, meta(severity)));
   };
 
   const values: Record<string, unknown> = {};
@@ -568,8 +620,7 @@ export async function runWorkflow<In>(
       if (stopError !== undefined || controller.signal.aborted) {
         stopError ??= controller.signal.reason;
         results.push({ name: step.name, status: 'skipped', optional, attempts: 0, durationMs: 0 });
-        emit(
-          'WORKFLOW_STEP',
+        emitStep(
           {
             workflow: name,
             step: step.name,
@@ -593,8 +644,7 @@ export async function runWorkflow<In>(
         name,
       );
       results.push(result);
-      emit(
-        'WORKFLOW_STEP',
+      emitStep(
         {
           workflow: name,
           step: step.name,
@@ -633,16 +683,15 @@ export async function runWorkflow<In>(
           : 'failed';
     result = { ...base, status, values, error: stopError };
   }
-  emit(
-    'WORKFLOW_COMPLETED',
-    {
-      workflow: name,
-      status: result.status,
-      durationMs,
-      failedSteps: results.filter((step) => step.status === 'failed').map((step) => step.name),
-    },
-    result.status === 'succeeded' ? 'info' : result.status === 'degraded' ? 'low' : 'medium',
-  );
+  const completed: WorkflowCompletedSignal = {
+    workflow: name,
+    status: result.status,
+    durationMs,
+    failedSteps: results.filter((step) => step.status === 'failed').map((step) => step.name),
+  };
+  const severity =
+    result.status === 'succeeded' ? 'info' : result.status === 'degraded' ? 'low' : 'medium';
+  send('WORKFLOW_COMPLETED', (bus) => bus.emit('WORKFLOW_COMPLETED', completed, meta(severity)));
   return result;
 }
 
