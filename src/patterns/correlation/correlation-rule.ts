@@ -175,11 +175,15 @@ export interface CorrelationRule<E> {
    * forgotten. Default: the larger of `windowMs` and `suppressMs`.
    */
   keyTtlMs?: number;
-  /** Most keys held at once; the least recently touched key is evicted first. Default 10,000. */
+  /**
+   * Most keys held at once. At the cap, a new key evicts the least recently touched of the 8
+   * oldest keys (a sampled LRU, as Redis does, so eviction stays O(1)); evictions are counted.
+   * Default 10,000.
+   */
   maxKeys?: number;
   /**
    * Most events held per key for count, distinct and aggregate rules; the oldest is dropped first.
-   * Default 10,000. Sequence and allOf rules hold at most one event per step or part.
+   * Default 1,000. Sequence and allOf rules hold at most one event per step or part.
    */
   maxEventsPerKey?: number;
 }
@@ -187,7 +191,7 @@ export interface CorrelationRule<E> {
 /** Default of {@link CorrelationRule.maxKeys}. */
 export const DEFAULT_MAX_KEYS = 10_000;
 /** Default of {@link CorrelationRule.maxEventsPerKey}. */
-export const DEFAULT_MAX_EVENTS_PER_KEY = 10_000;
+export const DEFAULT_MAX_EVENTS_PER_KEY = 1_000;
 
 function positive(rule: string, name: string, value: unknown, integer: boolean): void {
   if (

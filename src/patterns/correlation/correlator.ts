@@ -327,8 +327,9 @@ function defaultTime(event: unknown): number {
  *   window at its place in time order; an older one is dropped and counted as `late`. Windows
  *   always end at the key's newest event time.
  * - Memory is bounded: at most `maxKeys` keys per rule and `maxEventsPerKey` events per key (oldest
- *   evicted first, counted), and idle keys are forgotten after `keyTtlMs` of event time, by a
- *   bounded sweep inside `push`. There are no timers and nothing to close.
+ *   evicted first, counted), and idle keys are forgotten after `keyTtlMs` of event time: on their
+ *   next event, or by a sweep inside `push` that visits one key per event, so an idle key is
+ *   released within one pass over the keys. There are no timers and nothing to close.
  * - Cost is O(1) amortised per event per rule for count, distinct, sum, avg, min and max
  *   conditions, O(steps) for sequences and O(parts) for allOf. A late event costs O(events held by
  *   its key).
