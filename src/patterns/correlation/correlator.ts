@@ -148,7 +148,7 @@ class RuleEngine<E> {
   /** Keys in creation order; idle ones are found by the sweep hand, not by reordering. */
   #keys = new Map<KeyValue, KeyState<E>>();
   /** The idle sweep's position: a live Map iterator advanced one key per push. */
-  #hand: Iterator<[KeyValue, KeyState<E>]> | undefined;
+  #hand: Iterator<KeyState<E>> | undefined;
   /** Newest event time this rule has seen: the rule's notion of "now" for idle expiry. */
   #watermark = Number.NEGATIVE_INFINITY;
   #events = 0;
@@ -195,12 +195,14 @@ class RuleEngine<E> {
     if (state === undefined) {
       if (keys.size >= this.#maxKeys) this.#evictIdlest();
       state = this.#newState();
+      state.key = key;
       keys.set(key, state);
     } else if (state.touchedAt < now - this.#keyTtlMs) {
       // Idle past its TTL but not swept yet: start afresh, exactly as if it had been swept.
       this.#expiredKeys += 1;
       this.#events -= state.held;
       state = this.#newState();
+      state.key = key;
       keys.set(key, state);
     }
     this.#sweepOne(key);
@@ -246,13 +248,13 @@ class RuleEngine<E> {
   #sweepOne(current: KeyValue): void {
     let next = this.#hand?.next();
     if (next === undefined || next.done === true) {
-      this.#hand = this.#keys.entries();
+      this.#hand = this.#keys.values();
       next = this.#hand.next();
       if (next.done === true) return;
     }
-    const [key, state] = next.value;
-    if (key !== current && state.touchedAt < this.#watermark - this.#keyTtlMs) {
-      this.#keys.delete(key);
+    const state = next.value;
+    if (state.key !== current && state.touchedAt < this.#watermark - this.#keyTtlMs) {
+      this.#keys.delete(state.key);
       this.#events -= state.held;
       this.#expiredKeys += 1;
     }

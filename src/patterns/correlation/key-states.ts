@@ -26,6 +26,8 @@ export interface KeyState<E> {
   newest: number;
   /** Watermark of the rule when the key was last touched, for idle expiry. */
   touchedAt: number;
+  /** The key this state belongs to (lets the idle sweep iterate values only). */
+  key: string | number;
   /** Event time before which this key may not fire (suppression). */
   suppressedUntil: number;
   /** Adds one event (time already checked against the window); returns a match or undefined. */
@@ -195,6 +197,7 @@ export class WindowState<E> implements KeyState<E> {
   held = 0;
   newest = Number.NEGATIVE_INFINITY;
   touchedAt = 0;
+  key: string | number = '';
   suppressedUntil = Number.NEGATIVE_INFINITY;
   dropped = 0;
   #events: (E | undefined)[] = new Array<E | undefined>(4).fill(undefined);
@@ -363,6 +366,7 @@ export class SequenceState<E> implements KeyState<E> {
   held = 0;
   newest = Number.NEGATIVE_INFINITY;
   touchedAt = 0;
+  key: string | number = '';
   suppressedUntil = Number.NEGATIVE_INFINITY;
   dropped = 0;
   readonly #partials: (Partial<E> | undefined)[];
@@ -430,6 +434,7 @@ export class AllOfState<E> implements KeyState<E> {
   held = 0;
   newest = Number.NEGATIVE_INFINITY;
   touchedAt = 0;
+  key: string | number = '';
   suppressedUntil = Number.NEGATIVE_INFINITY;
   dropped = 0;
   readonly #latest: (E | undefined)[];
