@@ -592,6 +592,55 @@ describe('Correlator properties', () => {
     );
   });
 
+  it('with out-of-order events, a keep-mode count rule agrees with the documented semantics', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            user: fc.constantFrom('a', 'b', 'c'),
+            jump: fc.integer({ min: -60, max: 40 }),
+          }),
+          { maxLength: 200 },
+        ),
+        fc.integer({ min: 1, max: 5 }),
+        fc.integer({ min: 1, max: 80 }),
+        (items, atLeast, windowMs) => {
+          let clock = 1000;
+          const events = items.map(({ user, jump }) => {
+            clock += jump;
+            return ev(clock, { user });
+          });
+          const correlator = new Correlator<Ev>({
+            rules: [count(atLeast, { windowMs, afterMatch: 'keep', keyTtlMs: 1e9 })],
+          });
+          const actual = events.map((event) => correlator.push(event)[0]?.value ?? 0);
+          // Reference: an event more than windowMs older than its key's newest is dropped;
+          // otherwise the window [newest - windowMs, newest] of accepted events is counted.
+          const accepted = new Map<string, number[]>();
+          const newest = new Map<string, number>();
+          let late = 0;
+          const expected = events.map((event) => {
+            const previous = newest.get(event.user) ?? -Infinity;
+            if (event.timestamp < previous - windowMs) {
+              late += 1;
+              return 0;
+            }
+            const top = Math.max(previous, event.timestamp);
+            newest.set(event.user, top);
+            const times = accepted.get(event.user) ?? [];
+            times.push(event.timestamp);
+            accepted.set(event.user, times);
+            const n = times.filter((time) => time >= top - windowMs).length;
+            return n >= atLeast ? n : 0;
+          });
+          expect(actual).toEqual(expected);
+          expect(correlator.stats().late).toBe(late);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
   it('never holds more keys or events than its caps', () => {
     fc.assert(
       fc.property(
