@@ -1,7 +1,11 @@
 // Method comparison for docs/anomaly-scoring.md: precision and recall of candidate detectors on
 // the seeded labelled corpus (tests/patterns/fixtures), all at the same per-point budget α.
 import type { BenchSuite } from './harness.js';
+import { AnomalyScorer, type AnomalyDirection } from '../src/patterns/index.js';
 import {
+  createSampler,
+  HOUR_MS,
+  type Sampler,
   combine,
   evaluate,
   generateCorpus,
@@ -73,7 +77,48 @@ export function runEvaluation(
   return rows;
 }
 
+const CALIBRATION_STREAMS: Array<[string, AnomalyDirection, (s: Sampler) => number]> = [
+  ['Gaussian N(50, 5)', 'both', (s) => s.normal(50, 5)],
+  ['Gaussian N(50, 5)', 'up', (s) => s.normal(50, 5)],
+  ['Poisson λ=20', 'up', (s) => s.poisson(20)],
+  ['Poisson λ=20', 'both', (s) => s.poisson(20)],
+  ['Poisson λ=3', 'up', (s) => s.poisson(3)],
+  ['Poisson λ=0.5', 'up', (s) => s.poisson(0.5)],
+  ['NB mean 10 var 40', 'up', (s) => s.negativeBinomial(10, 40)],
+  ['Student t(3)', 'both', (s) => 50 + 4 * s.studentT(3)],
+];
+
+/** Alert rate / α on long stationary streams (300k points after a 2k burn-in). */
+export function runCalibration(points = 300_000): Array<Record<string, string | number>> {
+  const rows: Array<Record<string, string | number>> = [];
+  for (const alpha of [1e-3, 1e-4]) {
+    for (const [name, direction, draw] of CALIBRATION_STREAMS) {
+      const s = createSampler(2024);
+      const scorer = new AnomalyScorer({ budget: alpha, direction });
+      let alerts = 0;
+      for (let i = 0; i < points + 2000; i++) {
+        const score = scorer.update(draw(s), i * HOUR_MS);
+        if (i >= 2000 && score.confidence >= 0.85) alerts++;
+      }
+      rows.push({
+        stream: name,
+        direction,
+        alpha,
+        expected: Math.round(alpha * points),
+        alerts,
+        'rate / alpha': Number((alerts / points / alpha).toFixed(3)),
+      });
+    }
+  }
+  return rows;
+}
+
 export const suites: BenchSuite[] = [
+  {
+    kind: 'custom',
+    name: 'AnomalyScorer calibration: alerts at confidence >= 0.85 vs budget alpha (stationary)',
+    run: () => Promise.resolve(runCalibration()),
+  },
   {
     kind: 'custom',
     name: 'anomaly detection: event precision/recall at confidence 0.85 (seeded labelled corpus)',
