@@ -206,6 +206,8 @@ export interface AnomalyScorerJSON {
     isCount: boolean;
     /** Baseline level (deseasonalised). */
     level: number;
+    /** Damped trend of the level, per update. */
+    trend: number;
     /** Decayed weight sum behind the level. */
     levelWeight: number;
     /** Decayed squared-weight sum behind the level. */
@@ -270,6 +272,7 @@ const scorerSchema = z.object({
     count: z.int().min(0),
     isCount: z.boolean(),
     level: z.number(),
+    trend: z.number(),
     levelWeight: nonNegative,
     levelWeight2: nonNegative,
     priorWeight: nonNegative,
@@ -301,6 +304,9 @@ const SEASON_GAIN = 0.9;
 const DISPERSION_PRIOR_WEIGHT = 2;
 // Counts: seasonal factors multiply (level + ½), so empty night hours do not divide by zero.
 const COUNT_SMOOTHING = 0.5;
+// Holt's damped trend: damping φ per update and the trend's share β of each level correction.
+const TREND_DAMPING = 0.99;
+const TREND_GAIN = 0.05;
 const COUNT_SPREAD_CLIP_EXTRA = 2;
 const GAUSSIAN_ABS_Z = 0.8;
 // The tail estimate starts from "Gaussian", worth this many residuals.
@@ -380,6 +386,8 @@ export class AnomalyScorer {
   #count = 0;
   #isCount: boolean;
   #level = 0;
+  // Damped additive trend of the (deseasonalised) level, per update.
+  #trend = 0;
   #levelWeight = 0;
   #levelWeight2 = 0;
   #priorWeight = 0;
@@ -530,6 +538,7 @@ export class AnomalyScorer {
     scorer.#count = s.count;
     scorer.#isCount = s.isCount;
     scorer.#level = s.level;
+    scorer.#trend = s.trend;
     scorer.#levelWeight = s.levelWeight;
     scorer.#levelWeight2 = s.levelWeight2;
     scorer.#priorWeight = s.priorWeight;
@@ -619,7 +628,8 @@ export class AnomalyScorer {
     }
     const seasonal = seasonActive ? slotValue : identity;
     const hasLevel = this.#levelWeight > 0;
-    const level = this.#level;
+    // One-step prediction of the level: Holt's damped trend.
+    const level = this.#level + TREND_DAMPING * this.#trend;
     const residualVar = seasonActive ? this.#seasonVar : this.#plainVar;
     const residualWeight = seasonActive ? this.#seasonWeight : this.#plainWeight;
     const residualWeight2 = seasonActive ? this.#seasonWeight2 : this.#plainWeight2;
@@ -714,6 +724,7 @@ export class AnomalyScorer {
         // Accept the new regime: re-centre on the run and give it the weight of its points.
         regimeShift = true;
         this.#level = this.#runSum / this.#runLength;
+        this.#trend = 0;
         this.#levelWeight = this.#runLength;
         this.#levelWeight2 = this.#runLength;
         this.#priorWeight = 0;
@@ -729,7 +740,9 @@ export class AnomalyScorer {
           : kept - seasonal;
         const d = this.#levelDecay;
         const weight = this.#levelWeight * d + 1;
-        this.#level += (target - level) / weight;
+        const correction = (target - level) / weight;
+        this.#level = level + correction;
+        this.#trend = TREND_DAMPING * this.#trend + TREND_GAIN * correction;
         this.#levelWeight = weight;
         this.#levelWeight2 = this.#levelWeight2 * d * d + 1;
         this.#priorWeight *= d;
@@ -887,6 +900,7 @@ export class AnomalyScorer {
         count: this.#count,
         isCount: this.#isCount,
         level: this.#level,
+        trend: this.#trend,
         levelWeight: this.#levelWeight,
         levelWeight2: this.#levelWeight2,
         priorWeight: this.#priorWeight,
