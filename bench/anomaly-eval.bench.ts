@@ -34,6 +34,7 @@ export const DETECTORS: Record<string, Detector> = {
   'AnomalyScorer (default)': scorer(),
   'AnomalyScorer + hour-of-day': scorer({ seasonality: 'hour-of-day' }),
   'AnomalyScorer, no seasonality': scorer({ seasonality: 'none' }),
+  'AnomalyScorer, no trend': scorer({ trend: false }),
 };
 
 function row(

@@ -101,6 +101,11 @@ export interface AnomalyScorerOptions {
   /** Observations a seasonal slot needs before it is used. Default 3. */
   minSeasonSamples?: number;
   /**
+   * Model a damped trend of the level (Holt's method, damping 0.99 per update), so steadily rising
+   * or falling series are predicted without lag. Default true.
+   */
+  trend?: boolean;
+  /**
    * Consecutive anomalous points on the same side after which the scorer accepts a level shift
    * as the new normal and re-centres on those points. Default 6.
    */
@@ -193,6 +198,8 @@ export interface AnomalyScorerJSON {
     utcOffsetMinutes: number;
     /** Observations before a slot is used. */
     minSeasonSamples: number;
+    /** Whether the damped trend is modelled. */
+    trend: boolean;
     /** Anomalous run length that accepts a level shift. */
     regimeRun: number;
     /** Residual clip, in predictive scales. */
@@ -265,6 +272,7 @@ const scorerSchema = z.object({
     seasonality: cycleSchema,
     utcOffsetMinutes: z.number().min(-1440).max(1440),
     minSeasonSamples: z.number().positive(),
+    trend: z.boolean(),
     regimeRun: z.int().min(2),
     clip: z.number().positive(),
   }),
@@ -381,6 +389,8 @@ export class AnomalyScorer {
   readonly #minSeasonSamples: number;
   readonly #regimeRun: number;
   readonly #clip: number;
+  readonly #trendDamping: number;
+  readonly #trendGain: number;
   #profile: SeasonalProfile | null;
 
   #count = 0;
@@ -448,6 +458,12 @@ export class AnomalyScorer {
     this.#regimeRun = options.regimeRun ?? 6;
     requireInteger(this.#regimeRun, 'AnomalyScorer regimeRun', 2);
     this.#clip = options.clip ?? 3;
+    const trend = options.trend ?? true;
+    if (typeof trend !== 'boolean') {
+      throw new StatsInputError(`trend must be a boolean, got ${String(trend)}`);
+    }
+    this.#trendDamping = trend ? TREND_DAMPING : 0;
+    this.#trendGain = trend ? TREND_GAIN : 0;
     requirePositive(this.#clip, 'AnomalyScorer clip');
     this.#seasonality = options.seasonality ?? 'hour-weekday-weekend';
     this.#utcOffsetMinutes = options.utcOffsetMinutes ?? 0;
@@ -511,6 +527,7 @@ export class AnomalyScorer {
         minSeasonSamples: o.minSeasonSamples,
         regimeRun: o.regimeRun,
         clip: o.clip,
+        trend: o.trend,
       });
     } catch (error) {
       throw new StatsStateError('AnomalyScorer', (error as Error).message, { cause: error });
@@ -629,7 +646,7 @@ export class AnomalyScorer {
     const seasonal = seasonActive ? slotValue : identity;
     const hasLevel = this.#levelWeight > 0;
     // One-step prediction of the level: Holt's damped trend.
-    const level = this.#level + TREND_DAMPING * this.#trend;
+    const level = this.#level + this.#trendDamping * this.#trend;
     const residualVar = seasonActive ? this.#seasonVar : this.#plainVar;
     const residualWeight = seasonActive ? this.#seasonWeight : this.#plainWeight;
     const residualWeight2 = seasonActive ? this.#seasonWeight2 : this.#plainWeight2;
@@ -742,7 +759,7 @@ export class AnomalyScorer {
         const weight = this.#levelWeight * d + 1;
         const correction = (target - level) / weight;
         this.#level = level + correction;
-        this.#trend = TREND_DAMPING * this.#trend + TREND_GAIN * correction;
+        this.#trend = this.#trendDamping * this.#trend + this.#trendGain * correction;
         this.#levelWeight = weight;
         this.#levelWeight2 = this.#levelWeight2 * d * d + 1;
         this.#priorWeight *= d;
@@ -895,6 +912,7 @@ export class AnomalyScorer {
         minSeasonSamples: this.#minSeasonSamples,
         regimeRun: this.#regimeRun,
         clip: this.#clip,
+        trend: this.#trendDamping > 0,
       },
       state: {
         count: this.#count,

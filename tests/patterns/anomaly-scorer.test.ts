@@ -182,6 +182,26 @@ describe('AnomalyScorer robustness', () => {
     expect(plain.update(shape(24 * 28 + 15), T0 + night * HOUR_MS).anomalous).toBe(false);
   });
 
+  it('follows a steep trend without lag, so spikes on it stay visible', () => {
+    const run = (trend: boolean): { lag: number; spikeFlagged: boolean } => {
+      const s = createSampler(10);
+      const scorer = new AnomalyScorer({ kind: 'real', seasonality: 'none', trend });
+      feed(
+        scorer,
+        Array.from({ length: 1000 }, (_, i) => s.normal(100 + 0.5 * i, 5)),
+      );
+      const next = scorer.update(600, T0 + 1000 * HOUR_MS);
+      const spike = scorer.update(600.5 + 35, T0 + 1001 * HOUR_MS);
+      return { lag: Math.abs(next.expected - 600), spikeFlagged: spike.anomalous };
+    };
+    const withTrend = run(true);
+    const without = run(false);
+    expect(withTrend.lag).toBeLessThan(8);
+    expect(without.lag).toBeGreaterThan(20);
+    expect(withTrend.spikeFlagged).toBe(true);
+    expect(without.spikeFlagged).toBe(false);
+  });
+
   it('learns a multiplicative season for counts', () => {
     const s = createSampler(7);
     const scorer = new AnomalyScorer({ direction: 'up', seasonality: 'hour-of-day' });
@@ -276,7 +296,7 @@ describe('AnomalyScorer persistence and validation', () => {
   it('round-trips through JSON and continues with identical scores', () => {
     for (const options of [
       {},
-      { seasonality: 'none' as const, kind: 'real' as const },
+      { seasonality: 'none' as const, kind: 'real' as const, trend: false },
       { prior: { mean: 3, variance: 5, weight: 4 } },
     ]) {
       const s = createSampler(9);
@@ -338,6 +358,7 @@ describe('AnomalyScorer persistence and validation', () => {
     expect(() => new AnomalyScorer({ direction: 'sideways' as never })).toThrow(StatsInputError);
     expect(() => new AnomalyScorer({ regimeRun: 1 })).toThrow(StatsInputError);
     expect(() => new AnomalyScorer({ clip: 0 })).toThrow(StatsInputError);
+    expect(() => new AnomalyScorer({ trend: 'yes' as never })).toThrow(StatsInputError);
     expect(() => new AnomalyScorer({ minSeasonSamples: 0 })).toThrow(StatsInputError);
     expect(() => new AnomalyScorer({ prior: { mean: 1, variance: -1, weight: 1 } })).toThrow(
       StatsInputError,
