@@ -91,9 +91,10 @@ export interface AnomalyScorerOptions {
    */
   prior?: BaselinePrior;
   /**
-   * Seasonal cycle to model, or `'none'`. Default `'none'` (state stays ~0.5 KB). A cycle costs
-   * 3 numbers per slot of state and is used only for slots with `minSeasonSamples` observations,
-   * and only while it actually reduces the residual spread.
+   * Seasonal cycle to model, or `'none'`. Default `'hour-weekday-weekend'` (48 slots; JSON state
+   * about 2.5 KB, against 0.7 KB with `'none'` and 0.9 KB with `'day-of-week'`). A slot is used
+   * only once it has `minSeasonSamples` observations, and the season only while it actually
+   * reduces the residual spread, so a non-seasonal stream loses nothing but the state size.
    */
   seasonality?: SeasonalCycle | 'none';
   /** UTC offset in minutes for named seasonal cycles. Default 0. */
@@ -164,8 +165,8 @@ export interface AnomalyScore {
 }
 
 /**
- * Plain-JSON form of an {@link AnomalyScorer}; small enough to persist per user (about 0.5 KB
- * without seasonality).
+ * Plain-JSON form of an {@link AnomalyScorer}; small enough to persist per user (about 0.7 KB
+ * without seasonality, 2.5 KB with the default 48-slot season).
  *
  * @example
  * ```ts
@@ -345,8 +346,9 @@ const TAIL_HALF_LIFE_FACTOR = 3;
  * current values (causal), and every update is O(1) in time and memory.
  *
  * Method (chosen on labelled data; see `docs/anomaly-scoring.md`):
- * - Baseline: an exponentially weighted level and residual variance (half-lives in updates),
- *   normalised by their weight sums so cold start is unbiased, optionally seeded by a prior.
+ * - Baseline: an exponentially weighted level with a damped trend (Holt), and a residual spread
+ *   (half-lives in updates), normalised by their weight sums so cold start is unbiased, optionally
+ *   seeded by a prior.
  * - Prediction: level + seasonal offset for the slot, when seasonality is on and has earned it.
  * - Tail: negative binomial / Poisson mid-p for counts, Student t for real values with degrees of
  *   freedom equal to the effective sample size (wide while young, normal once mature).
