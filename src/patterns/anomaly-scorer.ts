@@ -22,8 +22,9 @@ import {
  * - `'count'`: negative binomial (Poisson when not over-dispersed) with mid-p tails. For event
  *   counts per bucket: heavy-tailed, many zeros.
  * - `'real'`: Student t whose degrees of freedom grow with the evidence. For any real metric.
- * - `'auto'` (default): `'count'` while every value is an integer in [0, 1e9], then `'real'` for
- *   good from the first value that is not.
+ * - `'auto'` (default): `'count'` while every value is an integer in [0, 1e9] and the data is not
+ *   much less spread than Poisson (a dispersion below 0.4 at a mean of 5 or more, after about 100
+ *   points, means integer-valued measurements such as temperatures); then `'real'` for good.
  *
  * @example
  * ```ts
@@ -306,6 +307,11 @@ const scorerSchema = z.object({
 const COUNT_NORMAL_ABOVE = 1000;
 const MAX_COUNT = 1e9;
 const COUNT_EXACT_FROM_Z = 1.28;
+// 'auto' leaves the count model when the dispersion (variance / mean) is below this, with at
+// least this much evidence and mean: a Poisson stream gets there with odds below 1e-5.
+const UNDERDISPERSED_BELOW = 0.4;
+const UNDERDISPERSED_AFTER = 100;
+const UNDERDISPERSED_MEAN = 5;
 const VARIANCE_CAP = 1e300;
 // The seasonal model is used only while it beats the plain level by this factor in variance.
 const SEASON_GAIN = 0.9;
@@ -392,6 +398,7 @@ export class AnomalyScorer {
   readonly #regimeRun: number;
   readonly #clip: number;
   readonly #trendDamping: number;
+  readonly #underdispersedAfter: number;
   readonly #trendGain: number;
   #profile: SeasonalProfile | null;
 
@@ -441,6 +448,8 @@ export class AnomalyScorer {
     this.#levelDecay = Math.pow(0.5, 1 / this.#halfLife);
     this.#varianceDecay = Math.pow(0.5, 1 / this.#varianceHalfLife);
     this.#tailStart = this.#varianceHalfLife;
+    // The spread's weight saturates at 1 / (1 − decay); short half-lives need a lower bar.
+    this.#underdispersedAfter = Math.min(UNDERDISPERSED_AFTER, 0.5 / (1 - this.#varianceDecay));
     this.#tailDecay = Math.pow(0.5, 1 / (TAIL_HALF_LIFE_FACTOR * this.#varianceHalfLife));
     this.#kind = options.kind ?? 'auto';
     if (this.#kind !== 'auto' && this.#kind !== 'count' && this.#kind !== 'real') {
@@ -626,6 +635,16 @@ export class AnomalyScorer {
           `kind 'count' needs integer values in [0, 1e9], got ${String(value)}`,
         );
       }
+      this.#switchToReal();
+    } else if (
+      this.#isCount &&
+      this.#kind === 'auto' &&
+      this.#plainWeight >= this.#underdispersedAfter &&
+      this.#level >= UNDERDISPERSED_MEAN &&
+      this.#plainVar < UNDERDISPERSED_BELOW
+    ) {
+      // Integers far less spread than Poisson (temperatures, sizes, levels) are measurements,
+      // not event counts: a Poisson floor would hide their anomalies.
       this.#switchToReal();
     }
 

@@ -65,6 +65,24 @@ describe('AnomalyScorer basics', () => {
     expect(new AnomalyScorer({ kind: 'real' }).update(3, T0).model).toBe('real');
   });
 
+  it('treats under-dispersed integers (measurements, not counts) as real values', () => {
+    const s = createSampler(11);
+    const scorer = new AnomalyScorer();
+    feed(
+      scorer,
+      Array.from({ length: 300 }, () => Math.round(s.normal(70, 1.5))),
+    );
+    const spike = scorer.update(80, T0 + 300 * HOUR_MS);
+    expect(spike.model).toBe('real');
+    expect(spike.anomalous).toBe(true);
+    const counts = new AnomalyScorer();
+    feed(
+      counts,
+      Array.from({ length: 300 }, () => s.poisson(70)),
+    );
+    expect(counts.update(80, T0 + 300 * HOUR_MS).model).toBe('count');
+  });
+
   it('does not alert on the first point and scores from the second without a prior', () => {
     const scorer = new AnomalyScorer({ kind: 'real' });
     const first = scorer.update(100, T0);
