@@ -913,9 +913,14 @@ export class AnomalyScorer {
    * ```ts
    * import { AnomalyScorer } from 'soc-kit/patterns';
    *
-   * const scorer = new AnomalyScorer();
-   * for (let i = 0; i < 10_000; i++) scorer.update(i % 7, i);
-   * console.log(JSON.stringify(scorer).length < 1024); // true
+   * const hour = 3_600_000;
+   * const compact = new AnomalyScorer({ seasonality: 'none' });
+   * const seasonal = new AnomalyScorer(); // default: 48 weekday/weekend hour slots
+   * for (let i = 0; i < 10_000; i++) {
+   *   compact.update(i % 7, i * hour);
+   *   seasonal.update(i % 7, i * hour);
+   * }
+   * console.log(JSON.stringify(compact).length, JSON.stringify(seasonal).length); // ≈ 640 ≈ 2530
    * ```
    */
   toJSON(): AnomalyScorerJSON {
