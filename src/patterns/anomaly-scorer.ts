@@ -319,6 +319,7 @@ const SEASON_GAIN = 0.9;
 const DISPERSION_PRIOR_WEIGHT = 2;
 // Counts: seasonal factors multiply (level + ½), so empty night hours do not divide by zero.
 const COUNT_SMOOTHING = 0.5;
+const MIN_COUNT_FACTOR = 0.02;
 // Holt's damped trend: damping φ per update and the trend's share β of each level correction.
 const TREND_DAMPING = 0.99;
 const TREND_GAIN = 0.05;
@@ -664,7 +665,12 @@ export class AnomalyScorer {
       seasonActive =
         slotWeight >= this.#minSeasonSamples && this.#seasonVar < SEASON_GAIN * this.#plainVar;
     }
-    const seasonal = seasonActive ? slotValue : identity;
+    // A count factor is kept away from 0 so deseasonalising never divides by zero.
+    const seasonal = seasonActive
+      ? isCount && slotValue < MIN_COUNT_FACTOR
+        ? MIN_COUNT_FACTOR
+        : slotValue
+      : identity;
     const hasLevel = this.#levelWeight > 0;
     // One-step prediction of the level: Holt's damped trend.
     const level = this.#level + this.#trendDamping * this.#trend;
@@ -772,7 +778,8 @@ export class AnomalyScorer {
       } else {
         const limit = warmingUp ? Infinity : this.#clip * scale;
         const clipped = deviation > limit ? limit : deviation < -limit ? -limit : deviation;
-        const kept = expected + clipped; // the value as the baseline learns it
+        // The value as the baseline learns it (a count cannot be learned below 0).
+        const kept = isCount && expected + clipped < 0 ? 0 : expected + clipped;
         const target = isCount
           ? (kept + COUNT_SMOOTHING) / seasonal - COUNT_SMOOTHING
           : kept - seasonal;

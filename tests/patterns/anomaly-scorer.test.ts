@@ -265,6 +265,35 @@ describe('AnomalyScorer robustness', () => {
     );
   });
 
+  it('never returns NaN for seasonal counts with bursts, zeros and silences (hourly data)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.oneof(
+            fc.constant(0),
+            fc.integer({ min: 0, max: 5 }),
+            fc.integer({ min: 0, max: 100_000 }),
+          ),
+          { minLength: 50, maxLength: 400 },
+        ),
+        fc.constantFrom<'hour-of-day' | 'hour-weekday-weekend'>(
+          'hour-of-day',
+          'hour-weekday-weekend',
+        ),
+        (values, seasonality) => {
+          const scorer = new AnomalyScorer({ seasonality, minSeasonSamples: 1 });
+          values.forEach((value, i) => {
+            const score = scorer.update(value, T0 + i * HOUR_MS);
+            expect(Number.isFinite(score.confidence)).toBe(true);
+            expect(Number.isFinite(score.expected)).toBe(true);
+            expect(Number.isFinite(score.zScore)).toBe(true);
+          });
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
   it('stays finite on long runs of zeros and constants, then reacts to change', () => {
     const zeros = new AnomalyScorer();
     feed(zeros, new Array<number>(20_000).fill(0));
