@@ -343,9 +343,9 @@ const TAIL_SHAPE: ReadonlyArray<readonly [number, number]> = [
 ];
 // The mean |z| is read with this margin (about two standard errors at the tail half-life) so
 // Gaussian noise in the estimate does not pass for heavy tails.
-const TAIL_MARGIN = 0.02;
+const TAIL_MARGIN = 0.012;
 // Tail shape is a slow property: its half-life is this multiple of the variance half-life.
-const TAIL_HALF_LIFE_FACTOR = 3;
+const TAIL_HALF_LIFE_FACTOR = 10;
 
 /**
  * Streaming anomaly scorer for one numeric series: `update(value, timestamp)` returns a calibrated
