@@ -341,7 +341,7 @@ const TAIL_SHAPE: ReadonlyArray<readonly [number, number]> = [
   [15, 0.79],
   [30, 0.796],
 ];
-// The mean |z| is read with this margin (about two standard errors at the tail half-life) so
+// The mean |z| is read with this margin (about 1.3 standard errors at the tail half-life) so
 // Gaussian noise in the estimate does not pass for heavy tails.
 const TAIL_MARGIN = 0.012;
 // Tail shape is a slow property: its half-life is this multiple of the variance half-life.
