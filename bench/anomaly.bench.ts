@@ -42,7 +42,7 @@ function scorerCase(
   };
 }
 
-function naiveCase(name: string, values: number[]) {
+function naiveCase(name: string, values: number[], size = WINDOW) {
   const window: number[] = [];
   let i = 0;
   let sink = 0;
@@ -57,7 +57,7 @@ function naiveCase(name: string, values: number[]) {
           sink += sd > 0 ? Math.abs(x - mean(window)) / sd : 0;
         }
         window.push(x);
-        if (window.length > WINDOW) window.shift();
+        if (window.length > size) window.shift();
       }
       return sink;
     },
@@ -67,11 +67,12 @@ function naiveCase(name: string, values: number[]) {
 export const suites: BenchSuite[] = [
   {
     kind: 'throughput',
-    name: 'AnomalyScorer.update vs naive sliding-window z (simple-statistics, 168 points)',
+    name: 'AnomalyScorer.update vs naive sliding-window z (simple-statistics mean/standardDeviation)',
     unit: 'update',
-    reference: 'naive window z (real)',
+    reference: 'naive window z, 168 points (1 week hourly)',
     cases: [
-      naiveCase('naive window z (real)', reals),
+      naiveCase('naive window z, 168 points (1 week hourly)', reals),
+      naiveCase('naive window z, 720 points (30 days hourly)', reals, 720),
       scorerCase('AnomalyScorer real, default (seasonal)', reals, { kind: 'real' }),
       scorerCase('AnomalyScorer real, no seasonality', reals, {
         kind: 'real',
