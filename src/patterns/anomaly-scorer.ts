@@ -86,9 +86,9 @@ export interface AnomalyScorerOptions {
   /**
    * Cold-start prior, e.g. the guild or cohort baseline for this kind of stream. The first points
    * are shrunk toward it with the weight given (empirical Bayes), and its influence decays as the
-   * stream's own data accumulates. Without a prior, the scorer scores from the second point with
-   * wide (Student t / over-dispersed) tails, so it neither alerts wildly nor waits a fixed grace
-   * period.
+   * stream's own data accumulates. Without a prior, counts are scored from the second point and
+   * real values from the third, with wide (over-dispersed / Student t) tails that narrow as
+   * evidence grows, so it neither alerts wildly nor waits out a fixed grace period.
    */
   prior?: BaselinePrior;
   /**
