@@ -1,53 +1,22 @@
-// soc-kit quick start: a small offline security pipeline built from the library's pieces.
-// Run it with `npm run demo`.
-import { z } from 'zod';
-import { createConsoleLogger, defineSignals, SignalBus } from '../../src/index.js';
+// `npm run demo`: runs the quick-start pipeline against the offline Discord simulator and prints
+// what the bot did.
+import { createConsoleLogger } from '../../src/index.js';
+import { runQuickstart } from './pipeline.js';
 
-const logger = createConsoleLogger({ component: 'Demo' });
+const logger = createConsoleLogger({ component: 'Quickstart' });
+const result = await runQuickstart({ logger });
 
-const catalog = defineSignals({
-  ANOMALY_DETECTED: z.object({
-    userId: z.string(),
-    metric: z.string(),
-    confidence: z.number().min(0).max(1),
-  }),
-});
+console.log('\n!config replies:');
+for (const reply of result.configReplies) console.log(`  ${reply}`);
 
-const bus = new SignalBus({ catalog, logger: logger.child?.({ part: 'bus' }) ?? logger });
-
-bus.subscribe(
-  'ANOMALY_DETECTED',
-  (signal) => {
-    logger.info(
-      { userId: signal.data.userId, confidence: signal.data.confidence },
-      `alert: ${signal.data.metric} anomaly`,
-    );
-  },
-  { minSeverity: 'high' },
-);
-bus.subscribe('*', () => {
-  throw new Error('a broken audit handler');
-});
-
-const report = await bus.emit(
-  'ANOMALY_DETECTED',
-  { userId: '111111111111111111', metric: 'messages/min', confidence: 0.93 },
-  { severity: 'high', source: 'Demo' },
-);
-logger.info(
-  { delivered: report.delivered, failed: report.failed.length },
-  'emit settled; the broken handler was isolated',
-);
-
-try {
-  await bus.emit(
-    'ANOMALY_DETECTED',
-    { userId: '1', metric: 'x', confidence: 7 },
-    { severity: 'low', source: 'Demo' },
-  );
-} catch (error) {
-  logger.warn({ err: error }, 'invalid payload refused before delivery');
+console.log('\n#mod-log alerts:');
+for (const embed of result.alerts) {
+  const fields = (embed.fields ?? []).map((field) => `${field.name}: ${field.value}`).join(' | ');
+  console.log(`  [${embed.footer?.text ?? ''}] ${embed.title ?? ''}: ${fields}`);
 }
 
-await bus.close();
-logger.info({ emitted: bus.stats().emitted }, 'done');
+console.log(`\ntimed out by the raid workflow: ${result.timedOut.length} accounts`);
+console.log(`settings on disk: ${JSON.stringify(result.storedSettings)}`);
+console.log(
+  `signals emitted: ${result.signals.emitted}, handler failures: ${result.signals.handlerFailures}`,
+);
