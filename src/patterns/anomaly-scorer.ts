@@ -161,7 +161,10 @@ export interface AnomalyScore {
   priorShare: number;
   /** No baseline yet (first point without a prior): confidence is 0. */
   warmingUp: boolean;
-  /** This point completed a run that made the scorer accept a new level. */
+  /**
+   * This point completed a run of anomalies that made the scorer accept a new normal: a new level
+   * (run on one side) or a new spread (run on both sides).
+   */
   regimeShift: boolean;
 }
 
@@ -241,6 +244,10 @@ export interface AnomalyScorerJSON {
     runSide: number;
     /** Sum of the deseasonalised values in the run. */
     runSum: number;
+    /** Length of the current run of anomalies on either side. */
+    spreadRun: number;
+    /** Sum of the squared residuals in that run (dispersion units for counts). */
+    spreadRunSum: number;
     /** Mean clipped |z| of real residuals (tail heaviness). */
     absZ: number;
     /** Weight behind `absZ`. */
@@ -295,6 +302,8 @@ const scorerSchema = z.object({
     runLength: z.int().min(0),
     runSide: z.union([z.literal(-1), z.literal(0), z.literal(1)]),
     runSum: z.number(),
+    spreadRun: z.int().min(0),
+    spreadRunSum: nonNegative,
     absZ: z.number().min(0),
     absWeight: nonNegative,
     tailStart: nonNegative,
@@ -421,6 +430,9 @@ export class AnomalyScorer {
   #runLength = 0;
   #runSide = 0;
   #runSum = 0;
+  // Consecutive anomalies on any side, and the sum of their squared residuals (spread units).
+  #spreadRun = 0;
+  #spreadRunSum = 0;
   // Mean of min(|z|, clip) of real-valued residuals: ≈ 0.797 for Gaussian, lower for heavy tails.
   #absZ = GAUSSIAN_ABS_Z;
   #absWeight = TAIL_PRIOR_WEIGHT;
@@ -580,6 +592,8 @@ export class AnomalyScorer {
     scorer.#runLength = s.runLength;
     scorer.#runSide = s.runSide;
     scorer.#runSum = s.runSum;
+    scorer.#spreadRun = s.spreadRun;
+    scorer.#spreadRunSum = s.spreadRunSum;
     scorer.#absZ = s.absZ;
     scorer.#absWeight = s.absWeight;
     scorer.#tailStart = s.tailStart;
@@ -764,9 +778,20 @@ export class AnomalyScorer {
         this.#runSide = 0;
         this.#runSum = 0;
       }
+      // A run of anomalies on mixed sides is a change of spread (e.g. a flat line that starts to
+      // move): accept it like a level shift, or clipped updates would take ~1,000 points to widen.
+      if (anomalous) {
+        this.#spreadRun++;
+        this.#spreadRunSum += isCount ? (deviation * deviation) / expected : deviation * deviation;
+      } else {
+        this.#spreadRun = 0;
+        this.#spreadRunSum = 0;
+      }
       if (this.#runLength >= this.#regimeRun) {
         // Accept the new regime: re-centre on the run and give it the weight of its points.
         regimeShift = true;
+        this.#spreadRun = 0;
+        this.#spreadRunSum = 0;
         this.#level = this.#runSum / this.#runLength;
         this.#trend = 0;
         this.#levelWeight = this.#runLength;
@@ -775,6 +800,18 @@ export class AnomalyScorer {
         this.#runLength = 0;
         this.#runSide = 0;
         this.#runSum = 0;
+      } else if (this.#spreadRun >= this.#regimeRun) {
+        regimeShift = true;
+        const spread = Math.min(VARIANCE_CAP, this.#spreadRunSum / this.#spreadRun);
+        const weight = Math.min(this.#plainWeight, this.#regimeRun);
+        this.#plainVar = this.#seasonVar = spread;
+        this.#plainWeight = this.#seasonWeight = weight;
+        this.#plainWeight2 = this.#seasonWeight2 = weight;
+        this.#runLength = 0;
+        this.#runSide = 0;
+        this.#runSum = 0;
+        this.#spreadRun = 0;
+        this.#spreadRunSum = 0;
       } else {
         const limit = warmingUp ? Infinity : this.#clip * scale;
         const clipped = deviation > limit ? limit : deviation < -limit ? -limit : deviation;
@@ -964,6 +1001,8 @@ export class AnomalyScorer {
         runLength: this.#runLength,
         runSide: this.#runSide,
         runSum: this.#runSum,
+        spreadRun: this.#spreadRun,
+        spreadRunSum: this.#spreadRunSum,
         absZ: this.#absZ,
         absWeight: this.#absWeight,
         tailStart: this.#tailStart,

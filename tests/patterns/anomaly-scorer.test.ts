@@ -176,6 +176,24 @@ describe('AnomalyScorer robustness', () => {
     );
   });
 
+  it('accepts a new spread when a flat line starts to move', () => {
+    const s = createSampler(12);
+    const scorer = new AnomalyScorer({ kind: 'real' });
+    feed(scorer, new Array<number>(200).fill(42.5));
+    let early = 0;
+    let late = 0;
+    let shifted = false;
+    for (let i = 0; i < 2000; i++) {
+      const score = scorer.update(42.5 + s.normal(0, 1), T0 + (200 + i) * HOUR_MS);
+      if (score.anomalous && i < 100) early++;
+      if (score.anomalous && i >= 100) late++;
+      shifted ||= score.regimeShift;
+    }
+    expect(shifted).toBe(true);
+    expect(early).toBeLessThanOrEqual(15);
+    expect(late).toBeLessThanOrEqual(6); // the budget: α = 0.001 × 1,900 points ≈ 2
+  });
+
   it('learns a daily season and flags a value that is normal at noon but not at 3 am', () => {
     const s = createSampler(6);
     const scorer = new AnomalyScorer({ kind: 'real', seasonality: 'hour-of-day' });
