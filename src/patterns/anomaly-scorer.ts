@@ -244,10 +244,12 @@ export interface AnomalyScorerJSON {
     runSide: number;
     /** Sum of the deseasonalised values in the run. */
     runSum: number;
-    /** Length of the current run of anomalies on either side. */
-    spreadRun: number;
-    /** Sum of the squared residuals in that run (dispersion units for counts). */
-    spreadRunSum: number;
+    /** Recent share of anomalous points (half-life `regimeRun`). */
+    recentRate: number;
+    /** Recent mean side of anomalies (+1 up, −1 down, 0 none); near 0 when mixed. */
+    recentSide: number;
+    /** Recent unclipped residual spread (dispersion units for counts). */
+    recentSpread: number;
     /** Mean clipped |z| of real residuals (tail heaviness). */
     absZ: number;
     /** Weight behind `absZ`. */
@@ -302,8 +304,9 @@ const scorerSchema = z.object({
     runLength: z.int().min(0),
     runSide: z.union([z.literal(-1), z.literal(0), z.literal(1)]),
     runSum: z.number(),
-    spreadRun: z.int().min(0),
-    spreadRunSum: nonNegative,
+    recentRate: z.number().min(0).max(1),
+    recentSide: z.number().min(-1).max(1),
+    recentSpread: nonNegative,
     absZ: z.number().min(0),
     absWeight: nonNegative,
     tailStart: nonNegative,
@@ -328,6 +331,8 @@ const SEASON_GAIN = 0.9;
 const DISPERSION_PRIOR_WEIGHT = 2;
 // Counts: seasonal factors multiply (level + ½), so empty night hours do not divide by zero.
 const COUNT_SMOOTHING = 0.5;
+// A new spread is accepted when more than this share of recent points were anomalous.
+const SPREAD_SHIFT_RATE = 0.5;
 const MIN_COUNT_FACTOR = 0.02;
 // Holt's damped trend: damping φ per update and the trend's share β of each level correction.
 const TREND_DAMPING = 0.99;
@@ -408,6 +413,7 @@ export class AnomalyScorer {
   readonly #regimeRun: number;
   readonly #clip: number;
   readonly #trendDamping: number;
+  readonly #recentGain: number;
   readonly #underdispersedAfter: number;
   readonly #trendGain: number;
   #profile: SeasonalProfile | null;
@@ -430,9 +436,10 @@ export class AnomalyScorer {
   #runLength = 0;
   #runSide = 0;
   #runSum = 0;
-  // Consecutive anomalies on any side, and the sum of their squared residuals (spread units).
-  #spreadRun = 0;
-  #spreadRunSum = 0;
+  // Recent share of anomalous points, and recent unclipped spread (spread units).
+  #recentRate = 0;
+  #recentSide = 0;
+  #recentSpread = 0;
   // Mean of min(|z|, clip) of real-valued residuals: ≈ 0.797 for Gaussian, lower for heavy tails.
   #absZ = GAUSSIAN_ABS_Z;
   #absWeight = TAIL_PRIOR_WEIGHT;
@@ -486,6 +493,7 @@ export class AnomalyScorer {
     if (typeof trend !== 'boolean') {
       throw new StatsInputError(`trend must be a boolean, got ${String(trend)}`);
     }
+    this.#recentGain = 1 - Math.pow(0.5, 1 / this.#regimeRun);
     this.#trendDamping = trend ? TREND_DAMPING : 0;
     this.#trendGain = trend ? TREND_GAIN : 0;
     requirePositive(this.#clip, 'AnomalyScorer clip');
@@ -592,8 +600,9 @@ export class AnomalyScorer {
     scorer.#runLength = s.runLength;
     scorer.#runSide = s.runSide;
     scorer.#runSum = s.runSum;
-    scorer.#spreadRun = s.spreadRun;
-    scorer.#spreadRunSum = s.spreadRunSum;
+    scorer.#recentRate = s.recentRate;
+    scorer.#recentSide = s.recentSide;
+    scorer.#recentSpread = s.recentSpread;
     scorer.#absZ = s.absZ;
     scorer.#absWeight = s.absWeight;
     scorer.#tailStart = s.tailStart;
@@ -778,20 +787,19 @@ export class AnomalyScorer {
         this.#runSide = 0;
         this.#runSum = 0;
       }
-      // A run of anomalies on mixed sides is a change of spread (e.g. a flat line that starts to
-      // move): accept it like a level shift, or clipped updates would take ~1,000 points to widen.
-      if (anomalous) {
-        this.#spreadRun++;
-        this.#spreadRunSum += isCount ? (deviation * deviation) / expected : deviation * deviation;
-      } else {
-        this.#spreadRun = 0;
-        this.#spreadRunSum = 0;
-      }
+      // Mostly-anomalous recent points on both sides mean a change of spread (e.g. a flat line
+      // that starts to move): it is accepted like a level shift, or clipped updates would take
+      // hundreds of points to widen. Both trackers have a half-life of `regimeRun` points.
+      const squared = isCount ? (deviation * deviation) / expected : deviation * deviation;
+      const r = this.#recentGain;
+      this.#recentRate += r * ((anomalous ? 1 : 0) - this.#recentRate);
+      this.#recentSide += r * ((anomalous ? side : 0) - this.#recentSide);
+      this.#recentSpread +=
+        r * ((squared < VARIANCE_CAP ? squared : VARIANCE_CAP) - this.#recentSpread);
       if (this.#runLength >= this.#regimeRun) {
         // Accept the new regime: re-centre on the run and give it the weight of its points.
         regimeShift = true;
-        this.#spreadRun = 0;
-        this.#spreadRunSum = 0;
+        this.#recentRate = 0;
         this.#level = this.#runSum / this.#runLength;
         this.#trend = 0;
         this.#levelWeight = this.#runLength;
@@ -800,9 +808,13 @@ export class AnomalyScorer {
         this.#runLength = 0;
         this.#runSide = 0;
         this.#runSum = 0;
-      } else if (this.#spreadRun >= this.#regimeRun) {
+      } else if (
+        this.#recentRate > SPREAD_SHIFT_RATE &&
+        Math.abs(this.#recentSide) < 0.5 * this.#recentRate &&
+        this.#recentSpread > this.#plainVar
+      ) {
         regimeShift = true;
-        const spread = Math.min(VARIANCE_CAP, this.#spreadRunSum / this.#spreadRun);
+        const spread = this.#recentSpread;
         const weight = Math.min(this.#plainWeight, this.#regimeRun);
         this.#plainVar = this.#seasonVar = spread;
         this.#plainWeight = this.#seasonWeight = weight;
@@ -810,8 +822,7 @@ export class AnomalyScorer {
         this.#runLength = 0;
         this.#runSide = 0;
         this.#runSum = 0;
-        this.#spreadRun = 0;
-        this.#spreadRunSum = 0;
+        this.#recentRate = 0;
       } else {
         const limit = warmingUp ? Infinity : this.#clip * scale;
         const clipped = deviation > limit ? limit : deviation < -limit ? -limit : deviation;
@@ -1001,8 +1012,9 @@ export class AnomalyScorer {
         runLength: this.#runLength,
         runSide: this.#runSide,
         runSum: this.#runSum,
-        spreadRun: this.#spreadRun,
-        spreadRunSum: this.#spreadRunSum,
+        recentRate: this.#recentRate,
+        recentSide: this.#recentSide,
+        recentSpread: this.#recentSpread,
         absZ: this.#absZ,
         absWeight: this.#absWeight,
         tailStart: this.#tailStart,
