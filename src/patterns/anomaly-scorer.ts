@@ -109,7 +109,8 @@ export interface AnomalyScorerOptions {
   trend?: boolean;
   /**
    * Consecutive anomalous points on the same side after which the scorer accepts a level shift
-   * as the new normal and re-centres on those points. Default 6.
+   * as the new normal and re-centres on those points. Also the half-life of the recent anomaly
+   * rate that accepts a change of spread (mostly anomalous points on both sides). Default 6.
    */
   regimeRun?: number;
   /**
