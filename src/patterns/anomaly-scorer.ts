@@ -377,7 +377,8 @@ const TAIL_HALF_LIFE_FACTOR = 10;
  * - Calibration: p-value → confidence by `calibrateTail`, so `confidence >= 0.85` fires on a
  *   fraction α of normal points (α from the budget).
  * - Robustness: residuals are clipped at ±3 scales before updating, so spikes barely move the
- *   baseline; `regimeRun` anomalous points in a row on one side are accepted as a level shift.
+ *   baseline; `regimeRun` anomalous points in a row on one side are accepted as a level shift,
+ *   and mostly anomalous recent points on both sides as a change of spread.
  *
  * Guarantees: confidence is in [0, 1] and never NaN for finite input (long runs of zeros and
  * constants included); state size does not grow with the number of updates; `toJSON`/`fromJSON`
