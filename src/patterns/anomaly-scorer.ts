@@ -1076,7 +1076,7 @@ export function describeAnomaly(score: AnomalyScore): string {
   if (score.seasonalOffset !== 0)
     parts.push(`seasonal ${score.seasonalOffset >= 0 ? '+' : ''}${fmt(score.seasonalOffset)}`);
   if (score.priorShare >= 0.05) parts.push(`${(score.priorShare * 100).toFixed(0)}% prior`);
-  if (score.regimeShift) parts.push('new level accepted');
+  if (score.regimeShift) parts.push('new normal accepted');
   return `${fmt(score.value)} vs expected ${fmt(score.expected)} ± ${fmt(score.scale)} (${parts.join(', ')})`;
 }
 
