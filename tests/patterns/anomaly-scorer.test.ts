@@ -355,6 +355,46 @@ describe('AnomalyScorer robustness', () => {
     );
     expect(JSON.stringify(compact).length).toBeLessThan(800);
   });
+
+  it('state stays bounded for any stream: 1M updates of generated data never grow the JSON', () => {
+    // fast-check picks the stream shape; each run pushes 1M/4 updates, 4 runs = 1M in total.
+    const stream = fc.record({
+      kind: fc.constantFrom<'counts' | 'reals' | 'zeros' | 'bursty'>(
+        'counts',
+        'reals',
+        'zeros',
+        'bursty',
+      ),
+      seed: fc.integer({ min: 1, max: 1_000_000 }),
+      seasonality: fc.constantFrom<'none' | 'hour-weekday-weekend'>('none', 'hour-weekday-weekend'),
+    });
+    fc.assert(
+      fc.property(stream, ({ kind, seed, seasonality }) => {
+        const s = createSampler(seed);
+        const scorer = new AnomalyScorer({ seasonality });
+        const draw = (i: number): number =>
+          kind === 'counts'
+            ? s.poisson(5)
+            : kind === 'reals'
+              ? s.normal(0, 1e6) * (i % 1000 === 0 ? 50 : 1)
+              : kind === 'zeros'
+                ? 0
+                : i % 97 < 3
+                  ? s.poisson(500)
+                  : 0;
+        let early = 0;
+        for (let i = 0; i < 250_000; i++) {
+          const score = scorer.update(draw(i), T0 + i * 60_000);
+          if (Number.isNaN(score.confidence)) throw new Error(`NaN at ${String(i)}`);
+          if (i === 30_000) early = JSON.stringify(scorer).length; // every slot filled by now
+        }
+        const late = JSON.stringify(scorer).length;
+        expect(late).toBeLessThan(early + 300);
+        expect(late).toBeLessThan(3_000);
+      }),
+      { numRuns: 4 },
+    );
+  });
 });
 
 describe('AnomalyScorer persistence and validation', () => {
