@@ -93,7 +93,7 @@ export interface AnomalyScorerOptions {
   prior?: BaselinePrior;
   /**
    * Seasonal cycle to model, or `'none'`. Default `'hour-weekday-weekend'` (48 slots; JSON state
-   * about 2.5 KB, against 0.7 KB with `'none'` and 0.9 KB with `'day-of-week'`). A slot is used
+   * about 2.6 KB, against 0.75 KB with `'none'` and 1.1 KB with `'day-of-week'`). A slot is used
    * only once it has `minSeasonSamples` observations, and the season only while it actually
    * reduces the residual spread, so a non-seasonal stream loses nothing but the state size.
    */
@@ -109,7 +109,8 @@ export interface AnomalyScorerOptions {
   trend?: boolean;
   /**
    * Consecutive anomalous points on the same side after which the scorer accepts a level shift
-   * as the new normal and re-centres on those points. Default 6.
+   * as the new normal and re-centres on those points. Also the half-life of the recent anomaly
+   * rate that accepts a change of spread (mostly anomalous points on both sides). Default 6.
    */
   regimeRun?: number;
   /**
@@ -161,13 +162,16 @@ export interface AnomalyScore {
   priorShare: number;
   /** No baseline yet (first point without a prior): confidence is 0. */
   warmingUp: boolean;
-  /** This point completed a run that made the scorer accept a new level. */
+  /**
+   * This point completed a run of anomalies that made the scorer accept a new normal: a new level
+   * (run on one side) or a new spread (run on both sides).
+   */
   regimeShift: boolean;
 }
 
 /**
- * Plain-JSON form of an {@link AnomalyScorer}; small enough to persist per user (about 0.7 KB
- * without seasonality, 2.5 KB with the default 48-slot season).
+ * Plain-JSON form of an {@link AnomalyScorer}; small enough to persist per user (about 0.75 KB
+ * without seasonality, 2.6 KB with the default 48-slot season).
  *
  * @example
  * ```ts
@@ -241,6 +245,12 @@ export interface AnomalyScorerJSON {
     runSide: number;
     /** Sum of the deseasonalised values in the run. */
     runSum: number;
+    /** Recent share of anomalous points (half-life `regimeRun`). */
+    recentRate: number;
+    /** Recent mean side of anomalies (+1 up, −1 down, 0 none); near 0 when mixed. */
+    recentSide: number;
+    /** Recent unclipped residual spread (dispersion units for counts). */
+    recentSpread: number;
     /** Mean clipped |z| of real residuals (tail heaviness). */
     absZ: number;
     /** Weight behind `absZ`. */
@@ -295,6 +305,9 @@ const scorerSchema = z.object({
     runLength: z.int().min(0),
     runSide: z.union([z.literal(-1), z.literal(0), z.literal(1)]),
     runSum: z.number(),
+    recentRate: z.number().min(0).max(1),
+    recentSide: z.number().min(-1).max(1),
+    recentSpread: nonNegative,
     absZ: z.number().min(0),
     absWeight: nonNegative,
     tailStart: nonNegative,
@@ -319,6 +332,8 @@ const SEASON_GAIN = 0.9;
 const DISPERSION_PRIOR_WEIGHT = 2;
 // Counts: seasonal factors multiply (level + ½), so empty night hours do not divide by zero.
 const COUNT_SMOOTHING = 0.5;
+// A new spread is accepted when more than this share of recent points were anomalous.
+const SPREAD_SHIFT_RATE = 0.5;
 const MIN_COUNT_FACTOR = 0.02;
 // Holt's damped trend: damping φ per update and the trend's share β of each level correction.
 const TREND_DAMPING = 0.99;
@@ -362,7 +377,8 @@ const TAIL_HALF_LIFE_FACTOR = 10;
  * - Calibration: p-value → confidence by `calibrateTail`, so `confidence >= 0.85` fires on a
  *   fraction α of normal points (α from the budget).
  * - Robustness: residuals are clipped at ±3 scales before updating, so spikes barely move the
- *   baseline; `regimeRun` anomalous points in a row on one side are accepted as a level shift.
+ *   baseline; `regimeRun` anomalous points in a row on one side are accepted as a level shift,
+ *   and mostly anomalous recent points on both sides as a change of spread.
  *
  * Guarantees: confidence is in [0, 1] and never NaN for finite input (long runs of zeros and
  * constants included); state size does not grow with the number of updates; `toJSON`/`fromJSON`
@@ -399,6 +415,7 @@ export class AnomalyScorer {
   readonly #regimeRun: number;
   readonly #clip: number;
   readonly #trendDamping: number;
+  readonly #recentGain: number;
   readonly #underdispersedAfter: number;
   readonly #trendGain: number;
   #profile: SeasonalProfile | null;
@@ -421,6 +438,10 @@ export class AnomalyScorer {
   #runLength = 0;
   #runSide = 0;
   #runSum = 0;
+  // Recent share of anomalous points, and recent unclipped spread (spread units).
+  #recentRate = 0;
+  #recentSide = 0;
+  #recentSpread = 0;
   // Mean of min(|z|, clip) of real-valued residuals: ≈ 0.797 for Gaussian, lower for heavy tails.
   #absZ = GAUSSIAN_ABS_Z;
   #absWeight = TAIL_PRIOR_WEIGHT;
@@ -474,6 +495,7 @@ export class AnomalyScorer {
     if (typeof trend !== 'boolean') {
       throw new StatsInputError(`trend must be a boolean, got ${String(trend)}`);
     }
+    this.#recentGain = 1 - Math.pow(0.5, 1 / this.#regimeRun);
     this.#trendDamping = trend ? TREND_DAMPING : 0;
     this.#trendGain = trend ? TREND_GAIN : 0;
     requirePositive(this.#clip, 'AnomalyScorer clip');
@@ -580,6 +602,9 @@ export class AnomalyScorer {
     scorer.#runLength = s.runLength;
     scorer.#runSide = s.runSide;
     scorer.#runSum = s.runSum;
+    scorer.#recentRate = s.recentRate;
+    scorer.#recentSide = s.recentSide;
+    scorer.#recentSpread = s.recentSpread;
     scorer.#absZ = s.absZ;
     scorer.#absWeight = s.absWeight;
     scorer.#tailStart = s.tailStart;
@@ -764,9 +789,19 @@ export class AnomalyScorer {
         this.#runSide = 0;
         this.#runSum = 0;
       }
+      // Mostly-anomalous recent points on both sides mean a change of spread (e.g. a flat line
+      // that starts to move): it is accepted like a level shift, or clipped updates would take
+      // hundreds of points to widen. Both trackers have a half-life of `regimeRun` points.
+      const squared = isCount ? (deviation * deviation) / expected : deviation * deviation;
+      const r = this.#recentGain;
+      this.#recentRate += r * ((anomalous ? 1 : 0) - this.#recentRate);
+      this.#recentSide += r * ((anomalous ? side : 0) - this.#recentSide);
+      this.#recentSpread +=
+        r * ((squared < VARIANCE_CAP ? squared : VARIANCE_CAP) - this.#recentSpread);
       if (this.#runLength >= this.#regimeRun) {
         // Accept the new regime: re-centre on the run and give it the weight of its points.
         regimeShift = true;
+        this.#recentRate = 0;
         this.#level = this.#runSum / this.#runLength;
         this.#trend = 0;
         this.#levelWeight = this.#runLength;
@@ -775,6 +810,21 @@ export class AnomalyScorer {
         this.#runLength = 0;
         this.#runSide = 0;
         this.#runSum = 0;
+      } else if (
+        this.#recentRate > SPREAD_SHIFT_RATE &&
+        Math.abs(this.#recentSide) < 0.5 * this.#recentRate &&
+        this.#recentSpread > this.#plainVar
+      ) {
+        regimeShift = true;
+        const spread = this.#recentSpread;
+        const weight = Math.min(this.#plainWeight, this.#regimeRun);
+        this.#plainVar = this.#seasonVar = spread;
+        this.#plainWeight = this.#seasonWeight = weight;
+        this.#plainWeight2 = this.#seasonWeight2 = weight;
+        this.#runLength = 0;
+        this.#runSide = 0;
+        this.#runSum = 0;
+        this.#recentRate = 0;
       } else {
         const limit = warmingUp ? Infinity : this.#clip * scale;
         const clipped = deviation > limit ? limit : deviation < -limit ? -limit : deviation;
@@ -927,7 +977,7 @@ export class AnomalyScorer {
    *   compact.update(i % 7, i * hour);
    *   seasonal.update(i % 7, i * hour);
    * }
-   * console.log(JSON.stringify(compact).length, JSON.stringify(seasonal).length); // ≈ 640 ≈ 2530
+   * console.log(JSON.stringify(compact).length, JSON.stringify(seasonal).length); // ≈ 700 ≈ 2600
    * ```
    */
   toJSON(): AnomalyScorerJSON {
@@ -964,6 +1014,9 @@ export class AnomalyScorer {
         runLength: this.#runLength,
         runSide: this.#runSide,
         runSum: this.#runSum,
+        recentRate: this.#recentRate,
+        recentSide: this.#recentSide,
+        recentSpread: this.#recentSpread,
         absZ: this.#absZ,
         absWeight: this.#absWeight,
         tailStart: this.#tailStart,
@@ -1023,7 +1076,7 @@ export function describeAnomaly(score: AnomalyScore): string {
   if (score.seasonalOffset !== 0)
     parts.push(`seasonal ${score.seasonalOffset >= 0 ? '+' : ''}${fmt(score.seasonalOffset)}`);
   if (score.priorShare >= 0.05) parts.push(`${(score.priorShare * 100).toFixed(0)}% prior`);
-  if (score.regimeShift) parts.push('new level accepted');
+  if (score.regimeShift) parts.push('new normal accepted');
   return `${fmt(score.value)} vs expected ${fmt(score.expected)} ± ${fmt(score.scale)} (${parts.join(', ')})`;
 }
 

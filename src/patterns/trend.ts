@@ -342,6 +342,8 @@ function compareRecent(series: readonly number[], window: number): WindowCompari
  * The seed's 7/30/90-day trends, computed over the newest buckets of a {@link RollingSeries} (or a
  * plain array, oldest first). A window longer than the data covered is reported as
  * `'insufficient-data'` rather than padded: a 90-day trend of a 40-day-old server is not a thing.
+ * Call `series.advance(now)` first so quiet days count as zeros. The newest bucket is usually still
+ * filling up; pass `series.last(n + 1).slice(0, -1)` instead of the series to leave it out.
  *
  * @param series - A rolling series (only covered buckets count) or values oldest first.
  * @param windows - Window lengths in buckets. Default `[7, 30, 90]`.

@@ -176,6 +176,24 @@ describe('AnomalyScorer robustness', () => {
     );
   });
 
+  it('accepts a new spread when a flat line starts to move', () => {
+    const s = createSampler(12);
+    const scorer = new AnomalyScorer({ kind: 'real' });
+    feed(scorer, new Array<number>(200).fill(42.5));
+    let early = 0;
+    let late = 0;
+    let shifted = false;
+    for (let i = 0; i < 2000; i++) {
+      const score = scorer.update(42.5 + s.normal(0, 1), T0 + (200 + i) * HOUR_MS);
+      if (score.anomalous && i < 100) early++;
+      if (score.anomalous && i >= 100) late++;
+      shifted ||= score.regimeShift;
+    }
+    expect(shifted).toBe(true);
+    expect(early).toBeLessThanOrEqual(15);
+    expect(late).toBeLessThanOrEqual(6); // the budget: α = 0.001 × 1,900 points ≈ 2
+  });
+
   it('learns a daily season and flags a value that is normal at noon but not at 3 am', () => {
     const s = createSampler(6);
     const scorer = new AnomalyScorer({ kind: 'real', seasonality: 'hour-of-day' });
@@ -336,6 +354,46 @@ describe('AnomalyScorer robustness', () => {
       Array.from({ length: 5000 }, (_, i) => i % 9),
     );
     expect(JSON.stringify(compact).length).toBeLessThan(800);
+  });
+
+  it('state stays bounded for any stream: 1M updates of generated data never grow the JSON', () => {
+    // fast-check picks the stream shape; each run pushes 1M/4 updates, 4 runs = 1M in total.
+    const stream = fc.record({
+      kind: fc.constantFrom<'counts' | 'reals' | 'zeros' | 'bursty'>(
+        'counts',
+        'reals',
+        'zeros',
+        'bursty',
+      ),
+      seed: fc.integer({ min: 1, max: 1_000_000 }),
+      seasonality: fc.constantFrom<'none' | 'hour-weekday-weekend'>('none', 'hour-weekday-weekend'),
+    });
+    fc.assert(
+      fc.property(stream, ({ kind, seed, seasonality }) => {
+        const s = createSampler(seed);
+        const scorer = new AnomalyScorer({ seasonality });
+        const draw = (i: number): number =>
+          kind === 'counts'
+            ? s.poisson(5)
+            : kind === 'reals'
+              ? s.normal(0, 1e6) * (i % 1000 === 0 ? 50 : 1)
+              : kind === 'zeros'
+                ? 0
+                : i % 97 < 3
+                  ? s.poisson(500)
+                  : 0;
+        let early = 0;
+        for (let i = 0; i < 250_000; i++) {
+          const score = scorer.update(draw(i), T0 + i * 60_000);
+          if (Number.isNaN(score.confidence)) throw new Error(`NaN at ${String(i)}`);
+          if (i === 30_000) early = JSON.stringify(scorer).length; // every slot filled by now
+        }
+        const late = JSON.stringify(scorer).length;
+        expect(late).toBeLessThan(early + 300);
+        expect(late).toBeLessThan(3_000);
+      }),
+      { numRuns: 4 },
+    );
   });
 });
 
