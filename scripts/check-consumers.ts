@@ -12,7 +12,16 @@ const work = mkdtempSync(path.join(tmpdir(), 'soc-kit-consumer-'));
 const required: Record<string, string[]> = {
   'soc-kit': ['SocKitError', 'createConsoleLogger', 'SignalBus', 'defineSignals'],
   'soc-kit/bus': ['SignalBus', 'defineSignals', 'SignalValidationError'],
-  'soc-kit/patterns': ['TtlCache', 'Correlator', 'correlateEvents', 'runWorkflow', 'createLoop'],
+  'soc-kit/patterns': [
+    'AnomalyScorer',
+    'scoreConfidence',
+    'analyzeTrend',
+    'TtlCache',
+    'Correlator',
+    'correlateEvents',
+    'runWorkflow',
+    'createLoop',
+  ],
   'soc-kit/testing': ['createMockDiscord', 'MockDiscordError', 'watchUnhandledRejections'],
   'soc-kit/storage': [
     'JsonStore',
