@@ -1,6 +1,6 @@
-// Extracts the ```ts code of every `@example` in src/ TSDoc comments, so the examples can be
-// type-checked and executed against the sources (imports of 'soc-kit' and 'soc-kit/<sub>' are
-// rewritten to src/).
+// Extracts the ```ts code of every `@example` in src/ TSDoc comments and every ```ts block of the
+// README, so they can be type-checked and executed against the sources (imports of 'soc-kit' and
+// 'soc-kit/<sub>' are rewritten to src/).
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -23,12 +23,39 @@ function listSources(dir: string): string[] {
   return files.sort();
 }
 
+function rewriteImports(code: string, srcDir: string): string {
+  return code.replace(SUBPATH_IMPORT, (_m, lead: string, quote: string, sub?: string) => {
+    const target = path.join(srcDir, sub === undefined ? 'index.js' : `${sub.slice(1)}/index.js`);
+    return `${lead}${quote}${target}${quote}`;
+  });
+}
+
+/** Finds every ```ts fence of a markdown file. */
+function collectMarkdownExamples(root: string, file: string, srcDir: string): DocExample[] {
+  const examples: DocExample[] = [];
+  const lines = readFileSync(path.join(root, file), 'utf8').split('\n');
+  let fence: { start: number; body: string[] } | undefined;
+  lines.forEach((line, index) => {
+    if (fence === undefined) {
+      if (/^```(ts|typescript)\s*$/.test(line)) fence = { start: index, body: [] };
+    } else if (line.startsWith('```')) {
+      const code = rewriteImports(fence.body.join('\n'), srcDir);
+      examples.push({ location: `${file}:${fence.start + 1}`, code });
+      fence = undefined;
+    } else {
+      fence.body.push(line);
+    }
+  });
+  return examples;
+}
+
 /**
- * Finds every ```ts fence that belongs to an `@example` tag in the TSDoc comments under `srcDir`.
+ * Finds every ```ts fence that belongs to an `@example` tag in the TSDoc comments under src/, and
+ * every ```ts fence of README.md.
  */
 export function collectDocExamples(root: string): DocExample[] {
   const srcDir = path.join(root, 'src');
-  const examples: DocExample[] = [];
+  const examples: DocExample[] = collectMarkdownExamples(root, 'README.md', srcDir);
   for (const file of listSources(srcDir)) {
     const lines = readFileSync(file, 'utf8').split('\n');
     let inComment = false;
