@@ -580,7 +580,9 @@ export class JsonStore<T> {
    * @throws {@link StoreLockedError} when another live store holds the data.
    * @throws {@link StoreCorruptError} with `onCorrupt: 'refuse'` and an unreadable document.
    * @throws {@link StoreMigrationError} when stored data cannot be migrated; it is left untouched.
-   * @throws The adapter's I/O error when reading or writing fails.
+   * @throws {@link StoreWriteError} when writing back a recovered or migrated state fails; the
+   * store is abandoned (no retry writes later) and the stored data stays where it was.
+   * @throws The adapter's I/O error when locking, reading or quarantining fails.
    *
    * @example
    * ```ts
@@ -767,7 +769,15 @@ export class JsonStore<T> {
       });
       if (writeBack) {
         store.changeSeq = 1;
-        await store.persistUntil(1);
+        try {
+          await store.persistUntil(1);
+        } catch (error) {
+          // The store is abandoned and the lock released below: its retry timer must never
+          // write to a file that another store may own by then.
+          store.closing = Promise.resolve();
+          store.cancelTimer();
+          throw error;
+        }
       }
       return store;
     } catch (error) {

@@ -405,6 +405,29 @@ describe('JsonStore locking', () => {
     await expect(openMemory(adapter)).rejects.toMatchObject({ code: 'STORE_MIGRATION' });
     expect(adapter.locked).toBe(false);
   });
+
+  it('a failed write-back during open leaves no timer and never writes after releasing the lock', async () => {
+    vi.useFakeTimers();
+    class FullDisk extends MemoryStorageAdapter {
+      full = true;
+      override write(text: string): Promise<void> {
+        return this.full ? Promise.reject(new Error('ENOSPC')) : super.write(text);
+      }
+    }
+    const stored = '{"version":0,"data":{"n":1,"tags":[]}}';
+    const adapter = new FullDisk({ text: stored });
+    const migrations = [{ version: 1, migrate: (data: unknown) => data }];
+    await expect(JsonStore.open({ adapter, schema, defaults, migrations })).rejects.toBeInstanceOf(
+      StoreWriteError,
+    );
+    expect(adapter.locked).toBe(false);
+    expect(vi.getTimerCount()).toBe(0);
+    // Another process may own the file now: the abandoned store must not write to it later.
+    adapter.full = false;
+    await vi.advanceTimersByTimeAsync(120_000);
+    expect(adapter.writes).toBe(0);
+    expect(adapter.text).toBe(stored);
+  });
 });
 
 describe('MemoryStorageAdapter', () => {
