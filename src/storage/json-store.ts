@@ -74,7 +74,11 @@ export interface Migration {
 export type CorruptPolicy = 'recover' | 'refuse';
 
 interface JsonStoreBaseOptions<S extends z.ZodType> {
-  /** The zod schema every state must satisfy: checked on load and after every update. */
+  /**
+   * The zod schema every state must satisfy: checked on load and after every update. Its output
+   * is what gets stored and checked again, so it must accept its own output unchanged (no
+   * transforms that change values, such as dollars to cents); `open` refuses one that does not.
+   */
   schema: S;
   /** The state of a new store, and the fallback when neither the file nor its backup is usable. */
   defaults: z.input<S>;
@@ -575,8 +579,8 @@ export class JsonStore<T> {
    *
    * @param options - Path or adapter, schema, defaults, debounce, migrations, policy, logger, clock.
    * @returns The open store.
-   * @throws {@link StoreOptionsError} for contradictory options, invalid defaults or misnumbered
-   * migrations.
+   * @throws {@link StoreOptionsError} for contradictory options, invalid defaults, misnumbered
+   * migrations, or a schema whose transforms change its own output (nothing is written then).
    * @throws {@link StoreLockedError} when another live store holds the data.
    * @throws {@link StoreCorruptError} with `onCorrupt: 'refuse'` and an unreadable document.
    * @throws {@link StoreMigrationError} when stored data cannot be migrated; it is left untouched.
@@ -636,6 +640,7 @@ export class JsonStore<T> {
       );
     }
     const defaults = defaultsResult.data as T;
+    checkStable(schema, defaults, 'the defaults');
     const adapter = options.adapter ?? new FileStorageAdapter({ path: options.path });
     const logger = options.logger ?? noopLogger;
     const clock = options.clock ?? systemClock;
@@ -745,6 +750,7 @@ export class JsonStore<T> {
           }
         }
       }
+      if (source !== 'defaults') checkStable(schema, state, `the data of ${adapter.location}`);
       const loadReport: JsonStoreLoadReport =
         storedVersion < version
           ? { source, quarantined, migratedFrom: storedVersion }
@@ -1032,6 +1038,19 @@ function isEnvelope(value: unknown): value is Envelope {
     Number.isInteger(version) &&
     version >= 0
   );
+}
+
+// The state is stored as the schema's output and validated again as input on every update and
+// load, so a transform that changes values (say, dollars to cents) would apply again each time.
+// Catch that at open, before anything is written.
+function checkStable(schema: z.ZodType, output: unknown, what: string): void {
+  const text = JSON.stringify(output);
+  const again = schema.safeParse(JSON.parse(text ?? 'null'));
+  if (!again.success || JSON.stringify(again.data) !== text) {
+    throw new StoreOptionsError(
+      `the schema must accept its own output unchanged, but parsing ${what} a second time ${again.success ? 'gives a different result' : `fails (${describeIssues(again.error.issues)})`}; avoid transforms that change values, since the state is validated again after every update and load.`,
+    );
+  }
 }
 
 function roundTrip<T>(value: T): T {

@@ -169,6 +169,51 @@ describe('JsonStore basics', () => {
     await store.close();
   });
 
+  it('refuses a schema whose transform would apply again on every update and load', async () => {
+    const cents = z.object({ price: z.number().transform((dollars) => Math.round(dollars * 100)) });
+    await expect(
+      JsonStore.open({
+        adapter: new MemoryStorageAdapter(),
+        schema: cents,
+        defaults: { price: 1.5 },
+      }),
+    ).rejects.toThrow(
+      /must accept its own output unchanged.*the defaults a second time gives a different result/,
+    );
+    // Defaults that happen to be stable (0 * 100 = 0) do not hide it: the stored data is checked.
+    const stored = '{"version":0,"data":{"price":2}}';
+    const adapter = new MemoryStorageAdapter({ text: stored });
+    await expect(
+      JsonStore.open({ adapter, schema: cents, defaults: { price: 0 } }),
+    ).rejects.toBeInstanceOf(StoreOptionsError);
+    expect(adapter.text).toBe(stored);
+    expect(adapter.writes).toBe(0);
+    expect(adapter.locked).toBe(false);
+    // Output that fails as input is refused too.
+    const length = z.object({ size: z.string().transform((text) => text.length) });
+    await expect(
+      JsonStore.open({
+        adapter: new MemoryStorageAdapter(),
+        schema: length,
+        defaults: { size: 'abc' },
+      }),
+    ).rejects.toThrow(/second time fails \(size: /);
+  });
+
+  it('accepts transforms that are stable on their own output', async () => {
+    const tidy = z.object({ name: z.string().trim().toLowerCase(), n: z.number().default(1) });
+    const adapter = new MemoryStorageAdapter({
+      text: '{"version":0,"data":{"name":"  Ada ","x":1}}',
+    });
+    const store = await JsonStore.open({ adapter, schema: tidy, defaults: { name: 'x' } });
+    expect(store.get()).toEqual({ name: 'ada', n: 1 });
+    store.update((draft) => {
+      draft.name = ' Bob ';
+    });
+    expect(store.get().name).toBe('bob');
+    await store.close();
+  });
+
   it('validates its options', async () => {
     const adapter = new MemoryStorageAdapter();
     await expect(JsonStore.open({ schema, defaults } as never)).rejects.toBeInstanceOf(
