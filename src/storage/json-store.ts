@@ -652,7 +652,8 @@ export class JsonStore<T> {
       const decode = async (text: string, which: string): Promise<Decoded<T>> => {
         let parsed: unknown;
         try {
-          parsed = JSON.parse(text);
+          // Editors on Windows often save UTF-8 with a byte order mark, which JSON.parse rejects.
+          parsed = JSON.parse(text.startsWith('\uFEFF') ? text.slice(1) : text);
         } catch (error) {
           return { ok: false, reason: `not valid JSON: ${messageOf(error)}` };
         }
