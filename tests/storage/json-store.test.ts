@@ -342,6 +342,35 @@ describe('JsonStore close', () => {
   });
 });
 
+describe('JsonStore close during a write', () => {
+  it('waits for the write in flight, writes the changes made meanwhile, then releases the lock', async () => {
+    const adapter = new GatedAdapter();
+    const store = await openMemory(adapter, { debounceMs: 60_000 });
+    store.update((draft) => {
+      draft.n = 1;
+    });
+    const flushing = store.flush();
+    await settle();
+    expect(adapter.active).toBe(1);
+    store.update((draft) => {
+      draft.n = 2;
+    });
+    const closing = store.close();
+    expect(() => store.update((draft) => draft)).toThrow(StoreClosedError);
+    adapter.release(); // the first write (n = 1) lands
+    await flushing;
+    await settle();
+    expect(adapter.locked).toBe(true); // still held: the change made during the write is pending
+    expect(adapter.active).toBe(1);
+    adapter.release();
+    await closing;
+    expect(adapter.maxActive).toBe(1);
+    expect(adapter.writes).toBe(2);
+    expect(JSON.parse(adapter.text ?? '').data.n).toBe(2);
+    expect(adapter.locked).toBe(false);
+  });
+});
+
 describe('JsonStore write failures', () => {
   it('rejects flush with StoreWriteError, keeps the change pending and retries', async () => {
     vi.useFakeTimers();
