@@ -230,7 +230,12 @@ export class FileStorageAdapter implements StorageAdapter {
 
   private async tryCreateLock(text: string): Promise<boolean> {
     const temp = this.tempName('.lock');
-    await writeDurably(temp, text, 0o644);
+    try {
+      await writeDurably(temp, text, 0o644);
+    } catch (error) {
+      await unlinkQuietly(temp); // half written (disk full): do not leave it behind
+      throw error;
+    }
     try {
       await link(temp, this.lockPath);
       await fsyncDir(this.dir);
