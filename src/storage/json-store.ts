@@ -82,7 +82,7 @@ interface JsonStoreBaseOptions<S extends z.ZodType> {
   schema: S;
   /** The state of a new store, and the fallback when neither the file nor its backup is usable. */
   defaults: z.input<S>;
-  /** How long updates are gathered into one write, in ms. Default 100. */
+  /** How long updates are gathered into one write, in ms, from 0 to 2^31 - 1. Default 100. */
   debounceMs?: number;
   /**
    * Ordered upgrades of stored data, versions 1..N. The store writes version N (0 without
@@ -446,6 +446,7 @@ interface Envelope {
 type Decoded<T> = { ok: true; state: T; storedVersion: number } | { ok: false; reason: string };
 
 const MAX_RETRY_MS = 30_000;
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 function deepFreeze<T>(value: T): T {
   if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
@@ -614,9 +615,10 @@ export class JsonStore<T> {
       throw new StoreOptionsError('JsonStore.open needs exactly one of `path` or `adapter`.');
     }
     const debounceMs = options.debounceMs ?? 100;
-    if (!Number.isFinite(debounceMs) || debounceMs < 0) {
+    // Node's timers take at most 2^31 - 1 ms; beyond that they fire after 1 ms.
+    if (!Number.isFinite(debounceMs) || debounceMs < 0 || debounceMs > MAX_TIMER_MS) {
       throw new StoreOptionsError(
-        `debounceMs must be a finite number >= 0, got ${String(debounceMs)}.`,
+        `debounceMs must be a number of ms from 0 to ${MAX_TIMER_MS}, got ${String(debounceMs)}.`,
       );
     }
     const migrations = [...(options.migrations ?? [])];

@@ -225,6 +225,11 @@ describe('JsonStore basics', () => {
     await expect(JsonStore.open({ adapter, schema, defaults, debounceMs: -1 })).rejects.toThrow(
       /debounceMs/,
     );
+    // Beyond the timer limit Node fires after 1 ms instead, which would silently end coalescing.
+    await expect(
+      JsonStore.open({ adapter, schema, defaults, debounceMs: 2 ** 31 }),
+    ).rejects.toThrow(/debounceMs must be a number of ms from 0 to 2147483647, got 2147483648/);
+    expect(adapter.locked).toBe(false);
     await expect(
       JsonStore.open({ adapter, schema, defaults: undefined as unknown as typeof defaults }),
     ).rejects.toThrow(/defaults must be JSON data/);
