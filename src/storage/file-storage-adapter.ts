@@ -230,7 +230,12 @@ export class FileStorageAdapter implements StorageAdapter {
 
   private async tryCreateLock(text: string): Promise<boolean> {
     const temp = this.tempName('.lock');
-    await writeDurably(temp, text, 0o644);
+    try {
+      await writeDurably(temp, text, 0o644);
+    } catch (error) {
+      await unlinkQuietly(temp); // half written (disk full): do not leave it behind
+      throw error;
+    }
     try {
       await link(temp, this.lockPath);
       await fsyncDir(this.dir);
@@ -410,7 +415,9 @@ export class FileStorageAdapter implements StorageAdapter {
         if (code === 'ENOENT') return undefined;
         if (code === 'EEXIST') continue;
         if (code !== undefined && LINK_UNSUPPORTED.has(code)) {
-          await rename(source, target);
+          const moved = await this.renameToFreshName(source, target);
+          if (moved === 'taken') continue;
+          if (moved === 'gone') return undefined;
           await fsyncDir(this.dir);
           return target;
         }
@@ -419,6 +426,28 @@ export class FileStorageAdapter implements StorageAdapter {
       await unlink(source);
       await fsyncDir(this.dir);
       return target;
+    }
+  }
+
+  // Without hard links: reserve the name with an exclusive create, then rename over the
+  // placeholder, since a plain rename would silently replace an earlier quarantined file.
+  private async renameToFreshName(
+    source: string,
+    target: string,
+  ): Promise<'moved' | 'taken' | 'gone'> {
+    try {
+      await (await open(target, 'wx', 0o600)).close();
+    } catch (error) {
+      if (errorCode(error) === 'EEXIST') return 'taken';
+      throw error;
+    }
+    try {
+      await rename(source, target);
+      return 'moved';
+    } catch (error) {
+      await unlinkQuietly(target);
+      if (errorCode(error) === 'ENOENT') return 'gone';
+      throw error;
     }
   }
 }

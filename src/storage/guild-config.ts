@@ -453,7 +453,12 @@ export class GuildConfig<S extends z.ZodObject> {
     const checked = spec.schema.safeParse(coerced.value);
     if (!checked.success) throw invalid();
     const previous = this.get(guildId)[spec.key];
-    const candidate = { ...this.currentOverrides(guildId), [spec.key]: checked.data };
+    // Check the config this change would give, as get() resolves it: a stored value that no
+    // longer fits the schema is ignored there, so it must not block changes to other keys.
+    const candidate = {
+      ...this.usableOverrides(this.currentOverrides(guildId)),
+      [spec.key]: checked.data,
+    };
     const whole = this.schema.safeParse(candidate);
     if (!whole.success) {
       throw new ConfigError(
@@ -606,23 +611,32 @@ export class GuildConfig<S extends z.ZodObject> {
     return this.overridesOf(guildId) ?? {};
   }
 
+  // The stored overrides of known keys that still fit their field's schema.
+  private usableOverrides(
+    overrides: Readonly<Record<string, unknown>>,
+    onStale?: (key: string) => void,
+  ): Record<string, unknown> {
+    const usable: Record<string, unknown> = {};
+    for (const [key, spec] of this.fields) {
+      if (!Object.hasOwn(overrides, key)) continue;
+      const result = spec.schema.safeParse(overrides[key]);
+      if (result.success) usable[key] = result.data;
+      else onStale?.(key);
+    }
+    return usable;
+  }
+
   private resolve(
     guildId: string,
     overrides: Readonly<Record<string, unknown>> | undefined,
   ): Readonly<z.output<S>> {
     if (overrides === undefined) return this.defaults;
-    const merged: Record<string, unknown> = {};
-    for (const [key, spec] of this.fields) {
-      if (!Object.hasOwn(overrides, key)) continue;
-      const result = spec.schema.safeParse(overrides[key]);
-      if (result.success) merged[key] = result.data;
-      else {
-        this.logger.warn(
-          { guildId, key },
-          `GuildConfig: stored value of "${key}" for guild ${guildId} no longer fits the schema; using the default`,
-        );
-      }
-    }
+    const merged = this.usableOverrides(overrides, (key) => {
+      this.logger.warn(
+        { guildId, key },
+        `GuildConfig: stored value of "${key}" for guild ${guildId} no longer fits the schema; using the default`,
+      );
+    });
     const whole = this.schema.safeParse(merged);
     if (!whole.success) {
       this.logger.warn(

@@ -74,11 +74,15 @@ export interface Migration {
 export type CorruptPolicy = 'recover' | 'refuse';
 
 interface JsonStoreBaseOptions<S extends z.ZodType> {
-  /** The zod schema every state must satisfy: checked on load and after every update. */
+  /**
+   * The zod schema every state must satisfy: checked on load and after every update. Its output
+   * is what gets stored and checked again, so it must accept its own output unchanged (no
+   * transforms that change values, such as dollars to cents); `open` refuses one that does not.
+   */
   schema: S;
   /** The state of a new store, and the fallback when neither the file nor its backup is usable. */
   defaults: z.input<S>;
-  /** How long updates are gathered into one write, in ms. Default 100. */
+  /** How long updates are gathered into one write, in ms, from 0 to 2^31 - 1. Default 100. */
   debounceMs?: number;
   /**
    * Ordered upgrades of stored data, versions 1..N. The store writes version N (0 without
@@ -442,6 +446,7 @@ interface Envelope {
 type Decoded<T> = { ok: true; state: T; storedVersion: number } | { ok: false; reason: string };
 
 const MAX_RETRY_MS = 30_000;
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 function deepFreeze<T>(value: T): T {
   if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
@@ -575,12 +580,14 @@ export class JsonStore<T> {
    *
    * @param options - Path or adapter, schema, defaults, debounce, migrations, policy, logger, clock.
    * @returns The open store.
-   * @throws {@link StoreOptionsError} for contradictory options, invalid defaults or misnumbered
-   * migrations.
+   * @throws {@link StoreOptionsError} for contradictory options, invalid defaults, misnumbered
+   * migrations, or a schema whose transforms change its own output (nothing is written then).
    * @throws {@link StoreLockedError} when another live store holds the data.
    * @throws {@link StoreCorruptError} with `onCorrupt: 'refuse'` and an unreadable document.
    * @throws {@link StoreMigrationError} when stored data cannot be migrated; it is left untouched.
-   * @throws The adapter's I/O error when reading or writing fails.
+   * @throws {@link StoreWriteError} when writing back a recovered or migrated state fails; the
+   * store is abandoned (no retry writes later) and the stored data stays where it was.
+   * @throws The adapter's I/O error when locking, reading or quarantining fails.
    *
    * @example
    * ```ts
@@ -608,9 +615,10 @@ export class JsonStore<T> {
       throw new StoreOptionsError('JsonStore.open needs exactly one of `path` or `adapter`.');
     }
     const debounceMs = options.debounceMs ?? 100;
-    if (!Number.isFinite(debounceMs) || debounceMs < 0) {
+    // Node's timers take at most 2^31 - 1 ms; beyond that they fire after 1 ms.
+    if (!Number.isFinite(debounceMs) || debounceMs < 0 || debounceMs > MAX_TIMER_MS) {
       throw new StoreOptionsError(
-        `debounceMs must be a finite number >= 0, got ${String(debounceMs)}.`,
+        `debounceMs must be a number of ms from 0 to ${MAX_TIMER_MS}, got ${String(debounceMs)}.`,
       );
     }
     const migrations = [...(options.migrations ?? [])];
@@ -634,6 +642,7 @@ export class JsonStore<T> {
       );
     }
     const defaults = defaultsResult.data as T;
+    checkStable(schema, defaults, 'the defaults');
     const adapter = options.adapter ?? new FileStorageAdapter({ path: options.path });
     const logger = options.logger ?? noopLogger;
     const clock = options.clock ?? systemClock;
@@ -645,7 +654,8 @@ export class JsonStore<T> {
       const decode = async (text: string, which: string): Promise<Decoded<T>> => {
         let parsed: unknown;
         try {
-          parsed = JSON.parse(text);
+          // Editors on Windows often save UTF-8 with a byte order mark, which JSON.parse rejects.
+          parsed = JSON.parse(text.startsWith('\uFEFF') ? text.slice(1) : text);
         } catch (error) {
           return { ok: false, reason: `not valid JSON: ${messageOf(error)}` };
         }
@@ -743,6 +753,7 @@ export class JsonStore<T> {
           }
         }
       }
+      if (source !== 'defaults') checkStable(schema, state, `the data of ${adapter.location}`);
       const loadReport: JsonStoreLoadReport =
         storedVersion < version
           ? { source, quarantined, migratedFrom: storedVersion }
@@ -767,7 +778,15 @@ export class JsonStore<T> {
       });
       if (writeBack) {
         store.changeSeq = 1;
-        await store.persistUntil(1);
+        try {
+          await store.persistUntil(1);
+        } catch (error) {
+          // The store is abandoned and the lock released below: its retry timer must never
+          // write to a file that another store may own by then.
+          store.closing = Promise.resolve();
+          store.cancelTimer();
+          throw error;
+        }
       }
       return store;
     } catch (error) {
@@ -1022,6 +1041,19 @@ function isEnvelope(value: unknown): value is Envelope {
     Number.isInteger(version) &&
     version >= 0
   );
+}
+
+// The state is stored as the schema's output and validated again as input on every update and
+// load, so a transform that changes values (say, dollars to cents) would apply again each time.
+// Catch that at open, before anything is written.
+function checkStable(schema: z.ZodType, output: unknown, what: string): void {
+  const text = JSON.stringify(output);
+  const again = schema.safeParse(JSON.parse(text ?? 'null'));
+  if (!again.success || JSON.stringify(again.data) !== text) {
+    throw new StoreOptionsError(
+      `the schema must accept its own output unchanged, but parsing ${what} a second time ${again.success ? 'gives a different result' : `fails (${describeIssues(again.error.issues)})`}; avoid transforms that change values, since the state is validated again after every update and load.`,
+    );
+  }
 }
 
 function roundTrip<T>(value: T): T {

@@ -157,6 +157,17 @@ describe('JsonStore corruption handling (file adapter)', () => {
     await store.close();
   });
 
+  it('reads a hand-edited file saved with a UTF-8 byte order mark instead of quarantining it', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'data.json');
+    writeFileSync(file, `\uFEFF${good}`);
+    const store = await JsonStore.open({ path: file, schema, defaults });
+    expect(store.loadReport).toEqual({ source: 'file', quarantined: [] });
+    expect(store.get()).toEqual({ owner: 'alice', strikes: 3 });
+    await store.close();
+    expect(quarantinedFiles(dir, 'data.json')).toEqual([]);
+  });
+
   it('memory adapter: quarantines the same way', async () => {
     const adapter = new MemoryStorageAdapter({ text: 'nope', backup: good, location: 'mem' });
     const store = await JsonStore.open({ adapter, schema, defaults, clock: fixedClock(9) });

@@ -54,6 +54,22 @@ describe('FileStorageAdapter without hard links', () => {
     expect(readdirSync(dir).filter((name) => name.endsWith('.tmp'))).toEqual([]);
   });
 
+  it('never overwrites an earlier quarantine file of the same timestamp', async () => {
+    mode.linkError = 'EPERM';
+    const file = path.join(tempDir(), 'data.json');
+    const adapter = new FileStorageAdapter({ path: file });
+    writeFileSync(file, 'first bad');
+    expect(await adapter.quarantine('current', 7)).toBe(`${file}.corrupt-7`);
+    writeFileSync(file, 'second bad');
+    expect(await adapter.quarantine('current', 7)).toBe(`${file}.corrupt-7-1`);
+    expect(readFileSync(`${file}.corrupt-7`, 'utf8')).toBe('first bad');
+    expect(readFileSync(`${file}.corrupt-7-1`, 'utf8')).toBe('second bad');
+    expect(existsSync(file)).toBe(false);
+    // Nothing left to move: no result and no stray placeholder.
+    expect(await adapter.quarantine('current', 7)).toBeUndefined();
+    expect(existsSync(`${file}.corrupt-7-2`)).toBe(false);
+  });
+
   it('passes other link errors through', async () => {
     const file = path.join(tempDir(), 'data.json');
     const adapter = new FileStorageAdapter({ path: file });

@@ -129,6 +129,22 @@ describe('GuildConfig.get', () => {
       logger.lines.some((line) => line.level === 'warn' && line.message?.includes('maxWarnings')),
     ).toBe(true);
   });
+
+  it('still lets other keys be set while a stale override is stored', async () => {
+    const adapter = new MemoryStorageAdapter({
+      text: JSON.stringify({
+        version: 0,
+        data: { guilds: { [GUILD]: { maxWarnings: 99, prefix: '?' } } },
+      }),
+    });
+    const { config, store } = await makeConfig({ adapter });
+    expect(await config.set(GUILD, 'alerts', 'off')).toBe(false);
+    expect(config.get(GUILD)).toMatchObject({ alerts: false, maxWarnings: 3, prefix: '?' });
+    // The stale value is left as stored (never silently deleted) until it is set or reset.
+    expect(store.get().guilds[GUILD]).toEqual({ maxWarnings: 99, prefix: '?', alerts: false });
+    expect(await config.set(GUILD, 'maxWarnings', '5')).toBe(5);
+    expect(config.get(GUILD).maxWarnings).toBe(5);
+  });
 });
 
 describe('GuildConfig.set coercion', () => {

@@ -169,6 +169,51 @@ describe('JsonStore basics', () => {
     await store.close();
   });
 
+  it('refuses a schema whose transform would apply again on every update and load', async () => {
+    const cents = z.object({ price: z.number().transform((dollars) => Math.round(dollars * 100)) });
+    await expect(
+      JsonStore.open({
+        adapter: new MemoryStorageAdapter(),
+        schema: cents,
+        defaults: { price: 1.5 },
+      }),
+    ).rejects.toThrow(
+      /must accept its own output unchanged.*the defaults a second time gives a different result/,
+    );
+    // Defaults that happen to be stable (0 * 100 = 0) do not hide it: the stored data is checked.
+    const stored = '{"version":0,"data":{"price":2}}';
+    const adapter = new MemoryStorageAdapter({ text: stored });
+    await expect(
+      JsonStore.open({ adapter, schema: cents, defaults: { price: 0 } }),
+    ).rejects.toBeInstanceOf(StoreOptionsError);
+    expect(adapter.text).toBe(stored);
+    expect(adapter.writes).toBe(0);
+    expect(adapter.locked).toBe(false);
+    // Output that fails as input is refused too.
+    const length = z.object({ size: z.string().transform((text) => text.length) });
+    await expect(
+      JsonStore.open({
+        adapter: new MemoryStorageAdapter(),
+        schema: length,
+        defaults: { size: 'abc' },
+      }),
+    ).rejects.toThrow(/second time fails \(size: /);
+  });
+
+  it('accepts transforms that are stable on their own output', async () => {
+    const tidy = z.object({ name: z.string().trim().toLowerCase(), n: z.number().default(1) });
+    const adapter = new MemoryStorageAdapter({
+      text: '{"version":0,"data":{"name":"  Ada ","x":1}}',
+    });
+    const store = await JsonStore.open({ adapter, schema: tidy, defaults: { name: 'x' } });
+    expect(store.get()).toEqual({ name: 'ada', n: 1 });
+    store.update((draft) => {
+      draft.name = ' Bob ';
+    });
+    expect(store.get().name).toBe('bob');
+    await store.close();
+  });
+
   it('validates its options', async () => {
     const adapter = new MemoryStorageAdapter();
     await expect(JsonStore.open({ schema, defaults } as never)).rejects.toBeInstanceOf(
@@ -180,6 +225,11 @@ describe('JsonStore basics', () => {
     await expect(JsonStore.open({ adapter, schema, defaults, debounceMs: -1 })).rejects.toThrow(
       /debounceMs/,
     );
+    // Beyond the timer limit Node fires after 1 ms instead, which would silently end coalescing.
+    await expect(
+      JsonStore.open({ adapter, schema, defaults, debounceMs: 2 ** 31 }),
+    ).rejects.toThrow(/debounceMs must be a number of ms from 0 to 2147483647, got 2147483648/);
+    expect(adapter.locked).toBe(false);
     await expect(
       JsonStore.open({ adapter, schema, defaults: undefined as unknown as typeof defaults }),
     ).rejects.toThrow(/defaults must be JSON data/);
@@ -297,6 +347,35 @@ describe('JsonStore close', () => {
   });
 });
 
+describe('JsonStore close during a write', () => {
+  it('waits for the write in flight, writes the changes made meanwhile, then releases the lock', async () => {
+    const adapter = new GatedAdapter();
+    const store = await openMemory(adapter, { debounceMs: 60_000 });
+    store.update((draft) => {
+      draft.n = 1;
+    });
+    const flushing = store.flush();
+    await settle();
+    expect(adapter.active).toBe(1);
+    store.update((draft) => {
+      draft.n = 2;
+    });
+    const closing = store.close();
+    expect(() => store.update((draft) => draft)).toThrow(StoreClosedError);
+    adapter.release(); // the first write (n = 1) lands
+    await flushing;
+    await settle();
+    expect(adapter.locked).toBe(true); // still held: the change made during the write is pending
+    expect(adapter.active).toBe(1);
+    adapter.release();
+    await closing;
+    expect(adapter.maxActive).toBe(1);
+    expect(adapter.writes).toBe(2);
+    expect(JSON.parse(adapter.text ?? '').data.n).toBe(2);
+    expect(adapter.locked).toBe(false);
+  });
+});
+
 describe('JsonStore write failures', () => {
   it('rejects flush with StoreWriteError, keeps the change pending and retries', async () => {
     vi.useFakeTimers();
@@ -404,6 +483,29 @@ describe('JsonStore locking', () => {
     const adapter = new MemoryStorageAdapter({ text: '{"version":9,"data":{}}' });
     await expect(openMemory(adapter)).rejects.toMatchObject({ code: 'STORE_MIGRATION' });
     expect(adapter.locked).toBe(false);
+  });
+
+  it('a failed write-back during open leaves no timer and never writes after releasing the lock', async () => {
+    vi.useFakeTimers();
+    class FullDisk extends MemoryStorageAdapter {
+      full = true;
+      override write(text: string): Promise<void> {
+        return this.full ? Promise.reject(new Error('ENOSPC')) : super.write(text);
+      }
+    }
+    const stored = '{"version":0,"data":{"n":1,"tags":[]}}';
+    const adapter = new FullDisk({ text: stored });
+    const migrations = [{ version: 1, migrate: (data: unknown) => data }];
+    await expect(JsonStore.open({ adapter, schema, defaults, migrations })).rejects.toBeInstanceOf(
+      StoreWriteError,
+    );
+    expect(adapter.locked).toBe(false);
+    expect(vi.getTimerCount()).toBe(0);
+    // Another process may own the file now: the abandoned store must not write to it later.
+    adapter.full = false;
+    await vi.advanceTimersByTimeAsync(120_000);
+    expect(adapter.writes).toBe(0);
+    expect(adapter.text).toBe(stored);
   });
 });
 
