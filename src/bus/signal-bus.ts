@@ -282,6 +282,10 @@ export type Unsubscribe = () => void;
 
 interface Subscription {
   active: boolean;
+  // Sequence number of the first signal this subscription may receive. ee3 already skips
+  // listeners added during an emit of their own event, but a '*' subscription made by a typed
+  // handler would otherwise get the signal being dispatched.
+  readonly since: number;
   readonly handler: (signal: Signal) => unknown;
   readonly minRank: number;
   readonly filter: ((signal: Signal) => boolean) | undefined;
@@ -299,10 +303,11 @@ interface TypeEntry extends SignalTypeStats {
 class Dispatch {
   delivered = 0;
   failed: HandlerFailure[] | undefined = undefined;
-  pending: PromiseLike<unknown>[] | undefined = undefined;
+  pending: Promise<unknown>[] | undefined = undefined;
   constructor(
     public signal: Signal,
     public rank: number,
+    public seq: number,
   ) {}
 }
 
@@ -355,6 +360,11 @@ function issuePath(prefix: string, path: readonly PropertyKey[]): string {
   return text;
 }
 
+// Enough of an envelope to serve as `meta.cause`: reading its id and correlation id is safe.
+function isSignalLike(value: unknown): value is Signal {
+  return typeof value === 'object' && value !== null && typeof (value as Signal).id === 'string';
+}
+
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return typeof (value as { then?: unknown } | null | undefined)?.then === 'function';
 }
@@ -362,15 +372,16 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
 // The one ee3 listener function of every subscription; ee3 calls it with the subscription as
 // `this`. Sharing one function keeps the call site monomorphic, and it never throws.
 function deliver(this: Subscription, dispatch: Dispatch): void {
-  if (!this.active || dispatch.rank < this.minRank) return;
+  if (!this.active || dispatch.rank < this.minRank || dispatch.seq < this.since) return;
   const signal = dispatch.signal;
   try {
     if (this.filter !== undefined && !this.filter(signal)) return;
     const result = this.handler(signal);
     if (isThenable(result)) {
-      // Inside the try: a hostile thenable whose `then` throws is a failure, not an emit crash.
+      // Promise.resolve adopts any thenable as a real promise: one whose `then` returns nothing
+      // or settles twice is still awaited once, and a `then` that throws becomes a rejection.
       (dispatch.pending ??= []).push(
-        result.then(
+        Promise.resolve(result).then(
           () => {
             dispatch.delivered += 1;
           },
@@ -477,7 +488,9 @@ export class SignalBus<S extends SignalSchemas> implements SignalEmitter<S> {
   #anonymous = 0;
   #wildcards = 0;
   #handlerTimeMs = 0;
+  #seq = 0;
   #closed = false;
+  #drained = false;
   #closing: Promise<void> | undefined = undefined;
 
   /**
@@ -528,7 +541,8 @@ export class SignalBus<S extends SignalSchemas> implements SignalEmitter<S> {
    * @returns A promise of the {@link EmitReport}, resolved once every handler, sync or async, has
    * settled. It never rejects because of a handler.
    * @throws Never synchronously. The promise rejects with {@link SignalValidationError} for an
-   * invalid payload or meta, {@link UnknownSignalError} for a type not in the catalog,
+   * invalid payload or meta (unknown severity, empty source, a `cause` that is not a signal
+   * envelope), {@link UnknownSignalError} for a type not in the catalog,
    * {@link SignalLoopError} past `maxEmitDepth`, and {@link SignalBusClosedError} after `close()`.
    * In all these cases no handler runs.
    *
@@ -561,7 +575,13 @@ export class SignalBus<S extends SignalSchemas> implements SignalEmitter<S> {
       return Promise.reject(new UnknownSignalError(type, this.catalog.types));
     }
     const rank = rankOf(meta?.severity);
-    if (rank === undefined || typeof meta.source !== 'string' || meta.source === '') {
+    const cause = meta?.cause;
+    if (
+      rank === undefined ||
+      typeof meta.source !== 'string' ||
+      meta.source === '' ||
+      (cause !== undefined && !isSignalLike(cause))
+    ) {
       entry.rejected += 1;
       return Promise.reject(this.#metaError(type, meta));
     }
@@ -582,7 +602,6 @@ export class SignalBus<S extends SignalSchemas> implements SignalEmitter<S> {
       payload = parsed.data;
     }
 
-    const cause = meta.cause;
     let depth = this.#activeDepth + 1;
     if (cause !== undefined) depth = Math.max(depth, (this.#depthOf.get(cause) ?? 0) + 1);
     const asyncDepth = this.#asyncDepth?.getStore();
@@ -620,13 +639,15 @@ export class SignalBus<S extends SignalSchemas> implements SignalEmitter<S> {
     entry.emitted += 1;
     this.#history?.push(signal);
 
+    const seq = ++this.#seq;
     let dispatch = this.#spare;
     if (dispatch === undefined) {
-      dispatch = new Dispatch(signal, rank);
+      dispatch = new Dispatch(signal, rank, seq);
     } else {
       this.#spare = undefined;
       dispatch.signal = signal;
       dispatch.rank = rank;
+      dispatch.seq = seq;
     }
     const startedAt = this.#measure ? this.#clock.now() : 0;
     const outerDepth = this.#activeDepth;
@@ -722,6 +743,7 @@ export class SignalBus<S extends SignalSchemas> implements SignalEmitter<S> {
     this.#subscriptions += 1;
     const subscription: Subscription = {
       active: true,
+      since: this.#seq + 1,
       handler: handler as (signal: Signal) => unknown,
       minRank,
       filter: filter as ((signal: Signal) => boolean) | undefined,
@@ -733,6 +755,8 @@ export class SignalBus<S extends SignalSchemas> implements SignalEmitter<S> {
     return () => {
       if (!subscription.active) return;
       subscription.active = false;
+      // After the drain, close() has removed every listener and reset the counters.
+      if (this.#drained) return;
       this.#subscriptions -= 1;
       if (type === WILDCARD) this.#wildcards -= 1;
       this.#emitter.off(type, deliver, subscription);
@@ -927,6 +951,7 @@ export class SignalBus<S extends SignalSchemas> implements SignalEmitter<S> {
     await Promise.resolve();
     while (this.#inFlight.size > 0) await Promise.all([...this.#inFlight]);
     this.#emitter.removeAllListeners();
+    this.#drained = true;
     this.#subscriptions = 0;
     this.#wildcards = 0;
   }
@@ -956,6 +981,12 @@ export class SignalBus<S extends SignalSchemas> implements SignalEmitter<S> {
       issues.push({
         path: 'meta.source',
         message: 'expected a non-empty string naming the emitter',
+      });
+    }
+    if (meta.cause !== undefined && !isSignalLike(meta.cause)) {
+      issues.push({
+        path: 'meta.cause',
+        message: 'expected the signal envelope being handled (an object with a string id)',
       });
     }
     return new SignalValidationError(type, issues);

@@ -214,6 +214,33 @@ describe('close', () => {
     await bus.close();
   });
 
+  it('ignores unsubscribes called after the drain removed every subscription', async () => {
+    const bus = new SignalBus({ catalog });
+    const off = bus.subscribe('PING', () => undefined);
+    const offAll = bus.subscribe('*', () => undefined);
+    await bus.close();
+    off();
+    offAll();
+    off();
+    expect(bus.stats().subscriptions).toBe(0);
+  });
+
+  it('counts unsubscribes made while draining', async () => {
+    const bus = new SignalBus({ catalog });
+    const gate = deferred();
+    const off = bus.subscribe('PING', async () => {
+      await gate.promise;
+    });
+    bus.subscribe('PING', () => undefined);
+    void bus.emit('PING', { n: 1 }, info);
+    const closing = bus.close();
+    off();
+    expect(bus.stats().subscriptions).toBe(1);
+    gate.resolve();
+    await closing;
+    expect(bus.stats().subscriptions).toBe(0);
+  });
+
   it('leaves the error message naming the operation', async () => {
     const bus = new SignalBus({ catalog });
     await bus.close();
