@@ -205,7 +205,7 @@ export interface HistoryOptions<T extends string> {
   type?: T;
   /** Only signals at least this severe. */
   minSeverity?: Severity;
-  /** At most this many, the newest ones. Default: all kept. */
+  /** At most this many, the newest ones: a non-negative integer or `Infinity`. Default: all kept. */
   limit?: number;
 }
 
@@ -829,7 +829,8 @@ export class SignalBus<S extends SignalSchemas> implements SignalEmitter<S> {
    *
    * @param options - Filter by `type` or `minSeverity`, and `limit` to the newest N.
    * @returns A new array of envelopes; empty if the history is disabled.
-   * @throws Never.
+   * @throws {@link SignalBusArgumentError} if `limit` is not a non-negative integer (or
+   * `Infinity`), and {@link InvalidSeverityError} for an invalid `minSeverity`.
    *
    * @example
    * ```ts
@@ -846,16 +847,24 @@ export class SignalBus<S extends SignalSchemas> implements SignalEmitter<S> {
   history<T extends SignalType<S> = SignalType<S>>(
     options: HistoryOptions<T> = {},
   ): SubscribedSignal<S, T>[] {
-    const ring = this.#history;
-    if (ring === undefined) return [];
     const { type, minSeverity, limit } = options;
-    const minRank = minSeverity === undefined ? 0 : (rankOf(minSeverity) ?? 0);
+    if (limit !== undefined && limit !== Number.POSITIVE_INFINITY) {
+      checkCount('history(): limit', limit, 0);
+    }
+    let minRank = 0;
+    if (minSeverity !== undefined) {
+      const rank = rankOf(minSeverity);
+      if (rank === undefined) throw new InvalidSeverityError(minSeverity, 'minSeverity');
+      minRank = rank;
+    }
     const keep =
       type === undefined && minRank === 0
         ? undefined
         : (signal: Signal): boolean =>
             (type === undefined || signal.type === type) &&
             (rankOf(signal.severity) ?? 0) >= minRank;
+    const ring = this.#history;
+    if (ring === undefined) return [];
     return ring.newest(limit ?? ring.size, keep) as SubscribedSignal<S, T>[];
   }
 

@@ -6,6 +6,7 @@ import {
   SignalBusArgumentError,
   SignalBusClosedError,
   SignalLoopError,
+  InvalidSeverityError,
 } from '../../src/bus/index.js';
 import { catalog, deferred, flush, manualClock, recordingLogger } from './helpers.js';
 
@@ -330,6 +331,17 @@ describe('history', () => {
       'PING',
     ]);
     expect(bus.history({ type: 'PING', minSeverity: 'high', limit: 5 })).toHaveLength(1);
+    await bus.close();
+  });
+
+  it('refuses a limit that is not a non-negative integer and an unknown minSeverity', async () => {
+    const bus = new SignalBus({ catalog });
+    for (let n = 0; n < 4; n += 1) await bus.emit('PING', { n }, info);
+    expect(() => bus.history({ limit: 2.5 })).toThrow(SignalBusArgumentError);
+    expect(() => bus.history({ limit: -1 })).toThrow(/limit must be a non-negative integer/);
+    expect(() => bus.history({ limit: Number.NaN })).toThrow(SignalBusArgumentError);
+    expect(() => bus.history({ minSeverity: 'urgent' as never })).toThrow(InvalidSeverityError);
+    expect(bus.history({ limit: Number.POSITIVE_INFINITY })).toHaveLength(4);
     await bus.close();
   });
 
