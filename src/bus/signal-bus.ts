@@ -181,7 +181,10 @@ export interface SubscribeOptions<Sig extends Signal> {
 export interface OnceOptions<Sig extends Signal> {
   /** Only settle on a signal at least this severe. */
   minSeverity?: Severity;
-  /** Only settle on a signal for which this returns `true`. */
+  /**
+   * Only settle on a signal for which this returns `true`. If it throws, the wait rejects with
+   * that error.
+   */
   filter?: (signal: Sig) => boolean;
   /** Stop waiting when aborted; the promise rejects with the abort reason. */
   signal?: AbortSignal;
@@ -758,7 +761,7 @@ export class SignalBus<S extends SignalSchemas> implements SignalEmitter<S> {
    * @param options - `minSeverity` and `filter` to pick the signal, `signal` to give up.
    * @returns A promise of the first matching envelope.
    * @throws Never synchronously. The promise rejects with the abort reason if `options.signal`
-   * aborts, with {@link SignalBusClosedError} if the bus closes first (or already was), with
+   * aborts, with the error of `options.filter` if it throws (also reported as a handler failure), with {@link SignalBusClosedError} if the bus closes first (or already was), with
    * {@link UnknownSignalError} for a type not in the catalog, and with
    * {@link SignalBusArgumentError} or {@link InvalidSeverityError} for invalid options.
    *
@@ -795,7 +798,19 @@ export class SignalBus<S extends SignalSchemas> implements SignalEmitter<S> {
         abortSignal?.removeEventListener('abort', onAbort);
       };
       const subscribeOptions: SubscribeOptions<SubscribedSignal<S, T>> = { name: `once(${type})` };
-      if (options.filter !== undefined) subscribeOptions.filter = options.filter;
+      const filter = options.filter;
+      if (filter !== undefined) {
+        // A throwing filter would otherwise leave the wait pending forever. Rethrown, it also
+        // counts as a failure of this subscription in the emit's report, like any filter.
+        subscribeOptions.filter = (signal) => {
+          try {
+            return filter(signal);
+          } catch (error) {
+            stop(error as Error);
+            throw error;
+          }
+        };
+      }
       if (options.minSeverity !== undefined) subscribeOptions.minSeverity = options.minSeverity;
       const off = this.subscribe(
         type,

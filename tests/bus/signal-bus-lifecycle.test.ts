@@ -300,6 +300,21 @@ describe('once', () => {
     controller.abort();
   });
 
+  it('rejects with the error of a throwing filter instead of waiting forever', async () => {
+    const bus = new SignalBus({ catalog });
+    const bug = new Error('filter bug');
+    const next = bus.once('PING', {
+      filter: () => {
+        throw bug;
+      },
+    });
+    const report = await bus.emit('PING', { n: 1 }, info);
+    await expect(next).rejects.toBe(bug);
+    expect(report.failed).toEqual([{ handler: 'once(PING)', error: bug }]);
+    expect(bus.stats().subscriptions).toBe(0);
+    await bus.close();
+  });
+
   it('rejects an unknown type', async () => {
     const bus = new SignalBus({ catalog });
     await expect(bus.once('NOPE' as 'PING')).rejects.toMatchObject({
