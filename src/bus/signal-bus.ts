@@ -181,7 +181,10 @@ export interface SubscribeOptions<Sig extends Signal> {
 export interface OnceOptions<Sig extends Signal> {
   /** Only settle on a signal at least this severe. */
   minSeverity?: Severity;
-  /** Only settle on a signal for which this returns `true`. */
+  /**
+   * Only settle on a signal for which this returns `true`. If it throws, the wait rejects with
+   * that error.
+   */
   filter?: (signal: Sig) => boolean;
   /** Stop waiting when aborted; the promise rejects with the abort reason. */
   signal?: AbortSignal;
@@ -205,7 +208,7 @@ export interface HistoryOptions<T extends string> {
   type?: T;
   /** Only signals at least this severe. */
   minSeverity?: Severity;
-  /** At most this many, the newest ones. Default: all kept. */
+  /** At most this many, the newest ones: a non-negative integer or `Infinity`. Default: all kept. */
   limit?: number;
 }
 
@@ -282,6 +285,10 @@ export type Unsubscribe = () => void;
 
 interface Subscription {
   active: boolean;
+  // Sequence number of the first signal this subscription may receive. ee3 already skips
+  // listeners added during an emit of their own event, but a '*' subscription made by a typed
+  // handler would otherwise get the signal being dispatched.
+  readonly since: number;
   readonly handler: (signal: Signal) => unknown;
   readonly minRank: number;
   readonly filter: ((signal: Signal) => boolean) | undefined;
@@ -294,15 +301,15 @@ interface TypeEntry extends SignalTypeStats {
 }
 
 // State of one emit while its handlers run. The ee3 listeners receive it as their only argument.
-// A bus keeps one spare Dispatch and reuses it for emits whose handlers all finish synchronously
-// (the common case), saving an allocation per emit.
+// (Reusing one Dispatch across emits was measured: no gain above noise, so each emit gets its own.)
 class Dispatch {
   delivered = 0;
   failed: HandlerFailure[] | undefined = undefined;
-  pending: PromiseLike<unknown>[] | undefined = undefined;
+  pending: Promise<unknown>[] | undefined = undefined;
   constructor(
-    public signal: Signal,
-    public rank: number,
+    readonly signal: Signal,
+    readonly rank: number,
+    readonly seq: number,
   ) {}
 }
 
@@ -355,6 +362,11 @@ function issuePath(prefix: string, path: readonly PropertyKey[]): string {
   return text;
 }
 
+// Enough of an envelope to serve as `meta.cause`: reading its id and correlation id is safe.
+function isSignalLike(value: unknown): value is Signal {
+  return typeof value === 'object' && value !== null && typeof (value as Signal).id === 'string';
+}
+
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return typeof (value as { then?: unknown } | null | undefined)?.then === 'function';
 }
@@ -362,15 +374,16 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
 // The one ee3 listener function of every subscription; ee3 calls it with the subscription as
 // `this`. Sharing one function keeps the call site monomorphic, and it never throws.
 function deliver(this: Subscription, dispatch: Dispatch): void {
-  if (!this.active || dispatch.rank < this.minRank) return;
+  if (!this.active || dispatch.rank < this.minRank || dispatch.seq < this.since) return;
   const signal = dispatch.signal;
   try {
     if (this.filter !== undefined && !this.filter(signal)) return;
     const result = this.handler(signal);
     if (isThenable(result)) {
-      // Inside the try: a hostile thenable whose `then` throws is a failure, not an emit crash.
+      // Promise.resolve adopts any thenable as a real promise: one whose `then` returns nothing
+      // or settles twice is still awaited once, and a `then` that throws becomes a rejection.
       (dispatch.pending ??= []).push(
-        result.then(
+        Promise.resolve(result).then(
           () => {
             dispatch.delivered += 1;
           },
@@ -471,13 +484,14 @@ export class SignalBus<S extends SignalSchemas> implements SignalEmitter<S> {
   readonly #depthOf = new WeakMap<Signal, number>();
   readonly #inFlight = new Set<Promise<unknown>>();
   readonly #pendingOnces = new Set<(error: Error) => void>();
-  #spare: Dispatch | undefined = undefined;
   #activeDepth = -1;
   #subscriptions = 0;
   #anonymous = 0;
   #wildcards = 0;
   #handlerTimeMs = 0;
+  #seq = 0;
   #closed = false;
+  #drained = false;
   #closing: Promise<void> | undefined = undefined;
 
   /**
@@ -528,7 +542,8 @@ export class SignalBus<S extends SignalSchemas> implements SignalEmitter<S> {
    * @returns A promise of the {@link EmitReport}, resolved once every handler, sync or async, has
    * settled. It never rejects because of a handler.
    * @throws Never synchronously. The promise rejects with {@link SignalValidationError} for an
-   * invalid payload or meta, {@link UnknownSignalError} for a type not in the catalog,
+   * invalid payload or meta (unknown severity, empty source, a `cause` that is not a signal
+   * envelope), {@link UnknownSignalError} for a type not in the catalog,
    * {@link SignalLoopError} past `maxEmitDepth`, and {@link SignalBusClosedError} after `close()`.
    * In all these cases no handler runs.
    *
@@ -561,7 +576,13 @@ export class SignalBus<S extends SignalSchemas> implements SignalEmitter<S> {
       return Promise.reject(new UnknownSignalError(type, this.catalog.types));
     }
     const rank = rankOf(meta?.severity);
-    if (rank === undefined || typeof meta.source !== 'string' || meta.source === '') {
+    const cause = meta?.cause;
+    if (
+      rank === undefined ||
+      typeof meta.source !== 'string' ||
+      meta.source === '' ||
+      (cause !== undefined && !isSignalLike(cause))
+    ) {
       entry.rejected += 1;
       return Promise.reject(this.#metaError(type, meta));
     }
@@ -582,7 +603,6 @@ export class SignalBus<S extends SignalSchemas> implements SignalEmitter<S> {
       payload = parsed.data;
     }
 
-    const cause = meta.cause;
     let depth = this.#activeDepth + 1;
     if (cause !== undefined) depth = Math.max(depth, (this.#depthOf.get(cause) ?? 0) + 1);
     const asyncDepth = this.#asyncDepth?.getStore();
@@ -620,14 +640,8 @@ export class SignalBus<S extends SignalSchemas> implements SignalEmitter<S> {
     entry.emitted += 1;
     this.#history?.push(signal);
 
-    let dispatch = this.#spare;
-    if (dispatch === undefined) {
-      dispatch = new Dispatch(signal, rank);
-    } else {
-      this.#spare = undefined;
-      dispatch.signal = signal;
-      dispatch.rank = rank;
-    }
+    const seq = ++this.#seq;
+    const dispatch = new Dispatch(signal, rank, seq);
     const startedAt = this.#measure ? this.#clock.now() : 0;
     const outerDepth = this.#activeDepth;
     this.#activeDepth = depth;
@@ -648,9 +662,6 @@ export class SignalBus<S extends SignalSchemas> implements SignalEmitter<S> {
     const pending = dispatch.pending;
     if (pending === undefined) {
       const report = this.#settle(entry, dispatch, startedAt);
-      dispatch.delivered = 0;
-      dispatch.failed = undefined;
-      this.#spare = dispatch;
       return Promise.resolve(report) as Promise<EmitReport<SignalOf<S, T>>>;
     }
     const settled = Promise.all(pending).then(() => {
@@ -722,6 +733,7 @@ export class SignalBus<S extends SignalSchemas> implements SignalEmitter<S> {
     this.#subscriptions += 1;
     const subscription: Subscription = {
       active: true,
+      since: this.#seq + 1,
       handler: handler as (signal: Signal) => unknown,
       minRank,
       filter: filter as ((signal: Signal) => boolean) | undefined,
@@ -733,6 +745,8 @@ export class SignalBus<S extends SignalSchemas> implements SignalEmitter<S> {
     return () => {
       if (!subscription.active) return;
       subscription.active = false;
+      // After the drain, close() has removed every listener and reset the counters.
+      if (this.#drained) return;
       this.#subscriptions -= 1;
       if (type === WILDCARD) this.#wildcards -= 1;
       this.#emitter.off(type, deliver, subscription);
@@ -747,7 +761,7 @@ export class SignalBus<S extends SignalSchemas> implements SignalEmitter<S> {
    * @param options - `minSeverity` and `filter` to pick the signal, `signal` to give up.
    * @returns A promise of the first matching envelope.
    * @throws Never synchronously. The promise rejects with the abort reason if `options.signal`
-   * aborts, with {@link SignalBusClosedError} if the bus closes first (or already was), with
+   * aborts, with the error of `options.filter` if it throws (also reported as a handler failure), with {@link SignalBusClosedError} if the bus closes first (or already was), with
    * {@link UnknownSignalError} for a type not in the catalog, and with
    * {@link SignalBusArgumentError} or {@link InvalidSeverityError} for invalid options.
    *
@@ -784,7 +798,19 @@ export class SignalBus<S extends SignalSchemas> implements SignalEmitter<S> {
         abortSignal?.removeEventListener('abort', onAbort);
       };
       const subscribeOptions: SubscribeOptions<SubscribedSignal<S, T>> = { name: `once(${type})` };
-      if (options.filter !== undefined) subscribeOptions.filter = options.filter;
+      const filter = options.filter;
+      if (filter !== undefined) {
+        // A throwing filter would otherwise leave the wait pending forever. Rethrown, it also
+        // counts as a failure of this subscription in the emit's report, like any filter.
+        subscribeOptions.filter = (signal) => {
+          try {
+            return filter(signal);
+          } catch (error) {
+            stop(error as Error);
+            throw error;
+          }
+        };
+      }
       if (options.minSeverity !== undefined) subscribeOptions.minSeverity = options.minSeverity;
       const off = this.subscribe(
         type,
@@ -805,7 +831,8 @@ export class SignalBus<S extends SignalSchemas> implements SignalEmitter<S> {
    *
    * @param options - Filter by `type` or `minSeverity`, and `limit` to the newest N.
    * @returns A new array of envelopes; empty if the history is disabled.
-   * @throws Never.
+   * @throws {@link SignalBusArgumentError} if `limit` is not a non-negative integer (or
+   * `Infinity`), and {@link InvalidSeverityError} for an invalid `minSeverity`.
    *
    * @example
    * ```ts
@@ -822,16 +849,24 @@ export class SignalBus<S extends SignalSchemas> implements SignalEmitter<S> {
   history<T extends SignalType<S> = SignalType<S>>(
     options: HistoryOptions<T> = {},
   ): SubscribedSignal<S, T>[] {
-    const ring = this.#history;
-    if (ring === undefined) return [];
     const { type, minSeverity, limit } = options;
-    const minRank = minSeverity === undefined ? 0 : (rankOf(minSeverity) ?? 0);
+    if (limit !== undefined && limit !== Number.POSITIVE_INFINITY) {
+      checkCount('history(): limit', limit, 0);
+    }
+    let minRank = 0;
+    if (minSeverity !== undefined) {
+      const rank = rankOf(minSeverity);
+      if (rank === undefined) throw new InvalidSeverityError(minSeverity, 'minSeverity');
+      minRank = rank;
+    }
     const keep =
       type === undefined && minRank === 0
         ? undefined
         : (signal: Signal): boolean =>
             (type === undefined || signal.type === type) &&
             (rankOf(signal.severity) ?? 0) >= minRank;
+    const ring = this.#history;
+    if (ring === undefined) return [];
     return ring.newest(limit ?? ring.size, keep) as SubscribedSignal<S, T>[];
   }
 
@@ -927,6 +962,7 @@ export class SignalBus<S extends SignalSchemas> implements SignalEmitter<S> {
     await Promise.resolve();
     while (this.#inFlight.size > 0) await Promise.all([...this.#inFlight]);
     this.#emitter.removeAllListeners();
+    this.#drained = true;
     this.#subscriptions = 0;
     this.#wildcards = 0;
   }
@@ -956,6 +992,12 @@ export class SignalBus<S extends SignalSchemas> implements SignalEmitter<S> {
       issues.push({
         path: 'meta.source',
         message: 'expected a non-empty string naming the emitter',
+      });
+    }
+    if (meta.cause !== undefined && !isSignalLike(meta.cause)) {
+      issues.push({
+        path: 'meta.cause',
+        message: 'expected the signal envelope being handled (an object with a string id)',
       });
     }
     return new SignalValidationError(type, issues);

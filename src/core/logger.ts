@@ -58,7 +58,9 @@ function formatBindings(bindings: LogBindings): string {
     } else if (
       typeof value === 'string' ||
       typeof value === 'number' ||
-      typeof value === 'boolean'
+      typeof value === 'boolean' ||
+      typeof value === 'bigint' ||
+      typeof value === 'symbol'
     ) {
       parts.push(`${key}=${String(value)}`);
     } else {

@@ -6,6 +6,7 @@ import {
   SignalBusArgumentError,
   SignalBusClosedError,
   SignalLoopError,
+  InvalidSeverityError,
 } from '../../src/bus/index.js';
 import { catalog, deferred, flush, manualClock, recordingLogger } from './helpers.js';
 
@@ -214,6 +215,33 @@ describe('close', () => {
     await bus.close();
   });
 
+  it('ignores unsubscribes called after the drain removed every subscription', async () => {
+    const bus = new SignalBus({ catalog });
+    const off = bus.subscribe('PING', () => undefined);
+    const offAll = bus.subscribe('*', () => undefined);
+    await bus.close();
+    off();
+    offAll();
+    off();
+    expect(bus.stats().subscriptions).toBe(0);
+  });
+
+  it('counts unsubscribes made while draining', async () => {
+    const bus = new SignalBus({ catalog });
+    const gate = deferred();
+    const off = bus.subscribe('PING', async () => {
+      await gate.promise;
+    });
+    bus.subscribe('PING', () => undefined);
+    void bus.emit('PING', { n: 1 }, info);
+    const closing = bus.close();
+    off();
+    expect(bus.stats().subscriptions).toBe(1);
+    gate.resolve();
+    await closing;
+    expect(bus.stats().subscriptions).toBe(0);
+  });
+
   it('leaves the error message naming the operation', async () => {
     const bus = new SignalBus({ catalog });
     await bus.close();
@@ -272,6 +300,21 @@ describe('once', () => {
     controller.abort();
   });
 
+  it('rejects with the error of a throwing filter instead of waiting forever', async () => {
+    const bus = new SignalBus({ catalog });
+    const bug = new Error('filter bug');
+    const next = bus.once('PING', {
+      filter: () => {
+        throw bug;
+      },
+    });
+    const report = await bus.emit('PING', { n: 1 }, info);
+    await expect(next).rejects.toBe(bug);
+    expect(report.failed).toEqual([{ handler: 'once(PING)', error: bug }]);
+    expect(bus.stats().subscriptions).toBe(0);
+    await bus.close();
+  });
+
   it('rejects an unknown type', async () => {
     const bus = new SignalBus({ catalog });
     await expect(bus.once('NOPE' as 'PING')).rejects.toMatchObject({
@@ -303,6 +346,17 @@ describe('history', () => {
       'PING',
     ]);
     expect(bus.history({ type: 'PING', minSeverity: 'high', limit: 5 })).toHaveLength(1);
+    await bus.close();
+  });
+
+  it('refuses a limit that is not a non-negative integer and an unknown minSeverity', async () => {
+    const bus = new SignalBus({ catalog });
+    for (let n = 0; n < 4; n += 1) await bus.emit('PING', { n }, info);
+    expect(() => bus.history({ limit: 2.5 })).toThrow(SignalBusArgumentError);
+    expect(() => bus.history({ limit: -1 })).toThrow(/limit must be a non-negative integer/);
+    expect(() => bus.history({ limit: Number.NaN })).toThrow(SignalBusArgumentError);
+    expect(() => bus.history({ minSeverity: 'urgent' as never })).toThrow(InvalidSeverityError);
+    expect(bus.history({ limit: Number.POSITIVE_INFINITY })).toHaveLength(4);
     await bus.close();
   });
 

@@ -169,6 +169,25 @@ describe('validation', () => {
     await bus.close();
   });
 
+  it('rejects a cause that is not a signal envelope, never throwing synchronously', async () => {
+    const bus = new SignalBus({ catalog, validate: false });
+    const handler = vi.fn();
+    bus.subscribe('PING', handler);
+    for (const cause of [null, 'sig-1', { id: 7 }]) {
+      let pending: Promise<unknown> | undefined;
+      expect(() => {
+        pending = bus.emit('PING', { n: 1 }, { ...high, cause: cause as never });
+      }).not.toThrow();
+      await expect(pending).rejects.toMatchObject({
+        code: 'SIGNAL_VALIDATION',
+        issues: [{ path: 'meta.cause' }],
+      });
+    }
+    expect(handler).not.toHaveBeenCalled();
+    expect(bus.stats().byType['PING']).toMatchObject({ emitted: 0, rejected: 3 });
+    await bus.close();
+  });
+
   it('rejects a missing meta instead of throwing synchronously', async () => {
     const bus = new SignalBus({ catalog });
     const pending = bus.emit('PING', { n: 1 }, undefined as never);
@@ -254,6 +273,32 @@ describe('handler isolation', () => {
     );
     const report = await bus.emit('PING', { n: 1 }, high);
     expect(report.failed.map((failure) => failure.handler)).toEqual(['handler#1', 'notifyMods']);
+    await bus.close();
+  });
+
+  it('waits once for a thenable whose then returns nothing and calls back twice', async () => {
+    const bus = new SignalBus({ catalog });
+    const gate = deferred();
+    bus.subscribe('PING', () => ({
+      then(ok: () => void) {
+        void gate.promise.then(() => {
+          ok();
+          ok();
+        });
+      },
+    }));
+    let resolved = false;
+    const emitted = bus.emit('PING', { n: 1 }, high).then((report) => {
+      resolved = true;
+      return report;
+    });
+    await flush();
+    expect(resolved).toBe(false);
+    expect(bus.stats().inFlight).toBe(1);
+    gate.resolve();
+    const report = await emitted;
+    expect(report.delivered).toBe(1);
+    expect(bus.stats()).toMatchObject({ delivered: 1, inFlight: 0 });
     await bus.close();
   });
 
@@ -421,6 +466,35 @@ describe('subscribe and unsubscribe', () => {
     expect(late).not.toHaveBeenCalled();
     await bus.emit('PING', { n: 2 }, high);
     expect(late).toHaveBeenCalledOnce();
+    await bus.close();
+  });
+
+  it('starts a wildcard subscription made by a typed handler with the next signal', async () => {
+    const bus = new SignalBus({ catalog });
+    const late = vi.fn();
+    bus.subscribe('PING', () => {
+      if (bus.stats().subscriptions === 1) bus.subscribe('*', late);
+    });
+    const first = await bus.emit('PING', { n: 1 }, high);
+    expect(late).not.toHaveBeenCalled();
+    expect(first.delivered).toBe(1);
+    const second = await bus.emit('PING', { n: 2 }, high);
+    expect(late).toHaveBeenCalledExactlyOnceWith(second.signal);
+    await bus.close();
+  });
+
+  it('delivers to a subscription made in a handler the signals that handler emits next', async () => {
+    const bus = new SignalBus({ catalog });
+    const seen: number[] = [];
+    bus.subscribe('PING', (signal) => {
+      if (signal.data.n !== 1) return;
+      bus.subscribe('*', (nested) => {
+        seen.push((nested.data as { n: number }).n);
+      });
+      void bus.emit('PING', { n: 2 }, high);
+    });
+    await bus.emit('PING', { n: 1 }, high);
+    expect(seen).toEqual([2]);
     await bus.close();
   });
 

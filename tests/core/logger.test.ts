@@ -38,6 +38,12 @@ describe('createConsoleLogger', () => {
     expect(lines[0]?.[1]).toBe('[Test] err=TypeError: bad obj={"a":1} loop=[unserializable]');
   });
 
+  it('prints bigint and symbol bindings instead of calling them unserializable', () => {
+    const { logger, lines } = capture();
+    logger.warn({ userId: 123456789012345678n, tag: Symbol('raid') }, 'w');
+    expect(lines[0]?.[1]).toBe('[Test] w userId=123456789012345678 tag=Symbol(raid)');
+  });
+
   it('child loggers merge bindings, call bindings win', () => {
     const { logger, lines } = capture();
     logger.child?.({ guildId: 'g', userId: 'u' }).info({ userId: 'v' }, 'm');
