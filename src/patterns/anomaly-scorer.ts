@@ -878,9 +878,15 @@ export class AnomalyScorer {
             slot,
             isCount ? (kept + COUNT_SMOOTHING) / (level + COUNT_SMOOTHING) : kept - level,
           );
-          if (!wasMature && profile.weightAt(slot) >= this.#minSeasonSamples) {
-            // A slot just started to count: the residuals are in transition, and their shape
-            // says nothing about the tails yet. Restart the tail estimate after it settles.
+          if (
+            !wasMature &&
+            profile.weightAt(slot) >= this.#minSeasonSamples &&
+            this.#seasonVar < SEASON_GAIN * this.#plainVar
+          ) {
+            // A slot of a season in use just started to count: the residuals are in transition,
+            // and their shape says nothing about the tails yet. Restart the tail estimate after
+            // it settles. An unused season changes nothing, and restarting anyway kept
+            // heavy-tailed streams on Gaussian tails for their first ~900 points.
             this.#absZ = GAUSSIAN_ABS_Z;
             this.#absWeight = TAIL_PRIOR_WEIGHT;
             this.#tailStart = this.#count + 4 * this.#varianceHalfLife;
