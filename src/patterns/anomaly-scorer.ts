@@ -698,13 +698,15 @@ export class AnomalyScorer {
       : identity;
     const hasLevel = this.#levelWeight > 0;
     // One-step prediction of the level: Holt's damped trend.
-    const level = this.#level + this.#trendDamping * this.#trend;
+    const level = bounded(this.#level + this.#trendDamping * this.#trend);
     const residualVar = seasonActive ? this.#seasonVar : this.#plainVar;
     const residualWeight = seasonActive ? this.#seasonWeight : this.#plainWeight;
     const residualWeight2 = seasonActive ? this.#seasonWeight2 : this.#plainWeight2;
     const countFloor = 0.5 / (this.#levelWeight + 1);
 
-    const expected = isCount ? predictCount(level, seasonal, countFloor) : level + seasonal;
+    const expected = isCount
+      ? predictCount(level, seasonal, countFloor)
+      : bounded(level + seasonal);
     let variance: number;
     let pValue = 1;
     let warmingUp = false;
@@ -776,10 +778,10 @@ export class AnomalyScorer {
     } else {
       const deseasonalised = isCount
         ? (value + COUNT_SMOOTHING) / seasonal - COUNT_SMOOTHING
-        : value - seasonal;
+        : bounded(value - seasonal);
       if (anomalous && side === this.#runSide) {
         this.#runLength++;
-        this.#runSum += deseasonalised;
+        this.#runSum = bounded(this.#runSum + deseasonalised);
       } else if (anomalous) {
         this.#runSide = side;
         this.#runLength = 1;
@@ -829,15 +831,15 @@ export class AnomalyScorer {
         const limit = warmingUp ? Infinity : this.#clip * scale;
         const clipped = deviation > limit ? limit : deviation < -limit ? -limit : deviation;
         // The value as the baseline learns it (a count cannot be learned below 0).
-        const kept = isCount && expected + clipped < 0 ? 0 : expected + clipped;
+        const kept = isCount && expected + clipped < 0 ? 0 : bounded(expected + clipped);
         const target = isCount
           ? (kept + COUNT_SMOOTHING) / seasonal - COUNT_SMOOTHING
-          : kept - seasonal;
+          : bounded(kept - seasonal);
         const d = this.#levelDecay;
         const weight = this.#levelWeight * d + 1;
         const correction = (target - level) / weight;
-        this.#level = level + correction;
-        this.#trend = this.#trendDamping * this.#trend + this.#trendGain * correction;
+        this.#level = bounded(level + correction);
+        this.#trend = bounded(this.#trendDamping * this.#trend + this.#trendGain * correction);
         this.#levelWeight = weight;
         this.#levelWeight2 = this.#levelWeight2 * d * d + 1;
         this.#priorWeight *= d;
@@ -876,7 +878,7 @@ export class AnomalyScorer {
           const wasMature = profile.weightAt(slot) >= this.#minSeasonSamples;
           profile.updateSlot(
             slot,
-            isCount ? (kept + COUNT_SMOOTHING) / (level + COUNT_SMOOTHING) : kept - level,
+            isCount ? (kept + COUNT_SMOOTHING) / (level + COUNT_SMOOTHING) : bounded(kept - level),
           );
           if (
             !wasMature &&
@@ -907,7 +909,7 @@ export class AnomalyScorer {
       side: side > 0 ? 'up' : 'down',
       model: isCount ? 'count' : 'real',
       seasonalOffset: seasonActive
-        ? expected - (isCount ? predictCount(level, identity, countFloor) : level)
+        ? bounded(expected - (isCount ? predictCount(level, identity, countFloor) : level))
         : 0,
       evidence,
       priorShare,
@@ -1030,6 +1032,13 @@ export class AnomalyScorer {
       },
     };
   }
+}
+
+// Sums and differences of values near ±Number.MAX_VALUE overflow to ±Infinity, and Infinity −
+// Infinity is NaN: every learned or predicted quantity is kept finite, so the scorer stays usable
+// (and its JSON restorable) on any finite input.
+function bounded(x: number): number {
+  return x > Number.MAX_VALUE ? Number.MAX_VALUE : x < -Number.MAX_VALUE ? -Number.MAX_VALUE : x;
 }
 
 function predictCount(level: number, seasonal: number, floor: number): number {
