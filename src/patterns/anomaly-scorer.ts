@@ -566,6 +566,19 @@ export class AnomalyScorer {
     } catch (error) {
       throw new StatsStateError('AnomalyScorer', (error as Error).message, { cause: error });
     }
+    // States the scorer can never write: restoring them would break its invariants (a prior
+    // share above 1, a count model on reals, a run that should already have been accepted).
+    const inconsistency =
+      s.priorWeight > s.levelWeight * (1 + 1e-9)
+        ? 'priorWeight must not exceed levelWeight'
+        : (o.kind === 'real' && s.isCount) || (o.kind === 'count' && !s.isCount)
+          ? `isCount ${String(s.isCount)} contradicts kind '${o.kind}'`
+          : s.runLength >= o.regimeRun
+            ? 'runLength must be below regimeRun'
+            : (s.runLength === 0) !== (s.runSide === 0)
+              ? 'runSide must be 0 exactly when runLength is 0'
+              : undefined;
+    if (inconsistency !== undefined) throw new StatsStateError('AnomalyScorer', inconsistency);
     if ((o.seasonality === 'none') !== (s.profile === null)) {
       throw new StatsStateError(
         'AnomalyScorer',

@@ -477,6 +477,20 @@ describe('AnomalyScorer persistence and validation', () => {
         },
       },
       { ...good, options: { ...good.options, seasonality: 'none' } },
+      // Internally inconsistent states the scorer never writes:
+      { ...good, state: { ...good.state, levelWeight: 2, priorWeight: 5 } }, // priorShare 2.5
+      {
+        ...good,
+        options: { ...good.options, kind: 'real' },
+        state: { ...good.state, isCount: true },
+      },
+      {
+        ...good,
+        options: { ...good.options, kind: 'count' },
+        state: { ...good.state, isCount: false },
+      },
+      { ...good, state: { ...good.state, runLength: 6, runSide: 1 } }, // a run of regimeRun is accepted
+      { ...good, state: { ...good.state, runLength: 2, runSide: 0 } }, // a run has a side
     ];
     for (const json of bad) {
       expect(() => AnomalyScorer.fromJSON(json), JSON.stringify(json)?.slice(0, 80)).toThrow(
