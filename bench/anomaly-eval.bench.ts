@@ -1,5 +1,7 @@
 // Method comparison for docs/anomaly-scoring.md: precision and recall of candidate detectors on
 // the seeded labelled corpus (tests/patterns/fixtures), all at the same per-point budget α.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { BenchSuite } from './harness.js';
 import { AnomalyScorer, type AnomalyDirection } from '../src/patterns/index.js';
 import {
@@ -114,6 +116,84 @@ export function runCalibration(points = 300_000): Array<Record<string, string | 
   return rows;
 }
 
+const NAB_DETECTORS: Record<
+  string,
+  (values: number[], timestamps: number[], alpha: number) => boolean[]
+> = {
+  'AnomalyScorer (default)': (values, timestamps, alpha) => {
+    const s = new AnomalyScorer({ budget: alpha });
+    return values.map((x, i) => s.update(x, timestamps[i] ?? 0).anomalous);
+  },
+  "AnomalyScorer, kind 'real'": (values, timestamps, alpha) => {
+    const s = new AnomalyScorer({ budget: alpha, kind: 'real' });
+    return values.map((x, i) => s.update(x, timestamps[i] ?? 0).anomalous);
+  },
+  'EWMA z (half-life 48)': (values, timestamps, alpha) =>
+    ewmaZ({ name: '', family: '', kind: 'real', values, timestamps, windows: [] }, alpha),
+};
+
+/**
+ * Event recall and false alerts on the Numenta Anomaly Benchmark, read from a local checkout of
+ * github.com/numenta/NAB (`NAB_DIR`; nothing is downloaded). An event is detected by any alert in
+ * its labelled window; alerts outside every window after NAB's probationary first 15% are false.
+ */
+export function runNab(dir: string, alphas = ALPHAS): Array<Record<string, string | number>> {
+  const windows = JSON.parse(
+    readFileSync(join(dir, 'labels', 'combined_windows.json'), 'utf8'),
+  ) as Record<string, Array<[string, string]>>;
+  const time = (s: string): number => Date.parse(`${s.replace(' ', 'T').slice(0, 19)}Z`);
+  const files = Object.entries(windows).map(([file, spans]) => {
+    const rows = readFileSync(join(dir, 'data', file), 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1);
+    return {
+      group: file.split('/')[0] ?? file,
+      timestamps: rows.map((row) => time(row.split(',')[0] ?? '')),
+      values: rows.map((row) => Number(row.split(',')[1])),
+      spans: spans.map(([from, to]) => [time(from), time(to)] as const),
+    };
+  });
+  const out: Array<Record<string, string | number>> = [];
+  for (const alpha of alphas) {
+    for (const [method, detect] of Object.entries(NAB_DETECTORS)) {
+      const totals = new Map<
+        string,
+        { events: number; detected: number; false: number; normal: number }
+      >();
+      for (const f of files) {
+        const alerts = detect(f.values, f.timestamps, alpha);
+        const probation = Math.floor(0.15 * f.values.length);
+        for (const key of [f.group, 'ALL']) {
+          const t = totals.get(key) ?? { events: 0, detected: 0, false: 0, normal: 0 };
+          totals.set(key, t);
+          t.events += f.spans.length;
+          t.detected += f.spans.filter(([from, to]) =>
+            f.timestamps.some((x, i) => alerts[i] === true && x >= from && x <= to),
+          ).length;
+          f.timestamps.forEach((x, i) => {
+            if (i < probation || f.spans.some(([from, to]) => x >= from && x <= to)) return;
+            t.normal++;
+            if (alerts[i] === true) t.false++;
+          });
+        }
+      }
+      for (const [group, t] of totals) {
+        out.push({
+          method,
+          alpha,
+          group,
+          events: t.events,
+          recall: Number((t.detected / Math.max(1, t.events)).toFixed(2)),
+          precision: Number((t.detected / Math.max(1, t.detected + t.false)).toFixed(3)),
+          'false/1k': Number(((1000 * t.false) / Math.max(1, t.normal)).toFixed(2)),
+        });
+      }
+    }
+  }
+  return out;
+}
+
 export const suites: BenchSuite[] = [
   {
     kind: 'custom',
@@ -124,5 +204,16 @@ export const suites: BenchSuite[] = [
     kind: 'custom',
     name: 'anomaly detection: event precision/recall at confidence 0.85 (seeded labelled corpus)',
     run: () => Promise.resolve(runEvaluation()),
+  },
+  {
+    kind: 'custom',
+    name: 'anomaly detection on NAB (set NAB_DIR to a local numenta/NAB checkout)',
+    run: () => {
+      const dir = process.env.NAB_DIR;
+      if (dir === undefined || !existsSync(join(dir, 'labels', 'combined_windows.json'))) {
+        return Promise.resolve([{ skipped: 'NAB_DIR is not set to a numenta/NAB checkout' }]);
+      }
+      return Promise.resolve(runNab(dir));
+    },
   },
 ];

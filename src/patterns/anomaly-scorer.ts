@@ -566,6 +566,19 @@ export class AnomalyScorer {
     } catch (error) {
       throw new StatsStateError('AnomalyScorer', (error as Error).message, { cause: error });
     }
+    // States the scorer can never write: restoring them would break its invariants (a prior
+    // share above 1, a count model on reals, a run that should already have been accepted).
+    const inconsistency =
+      s.priorWeight > s.levelWeight * (1 + 1e-9)
+        ? 'priorWeight must not exceed levelWeight'
+        : (o.kind === 'real' && s.isCount) || (o.kind === 'count' && !s.isCount)
+          ? `isCount ${String(s.isCount)} contradicts kind '${o.kind}'`
+          : s.runLength >= o.regimeRun
+            ? 'runLength must be below regimeRun'
+            : (s.runLength === 0) !== (s.runSide === 0)
+              ? 'runSide must be 0 exactly when runLength is 0'
+              : undefined;
+    if (inconsistency !== undefined) throw new StatsStateError('AnomalyScorer', inconsistency);
     if ((o.seasonality === 'none') !== (s.profile === null)) {
       throw new StatsStateError(
         'AnomalyScorer',
@@ -698,13 +711,15 @@ export class AnomalyScorer {
       : identity;
     const hasLevel = this.#levelWeight > 0;
     // One-step prediction of the level: Holt's damped trend.
-    const level = this.#level + this.#trendDamping * this.#trend;
+    const level = bounded(this.#level + this.#trendDamping * this.#trend);
     const residualVar = seasonActive ? this.#seasonVar : this.#plainVar;
     const residualWeight = seasonActive ? this.#seasonWeight : this.#plainWeight;
     const residualWeight2 = seasonActive ? this.#seasonWeight2 : this.#plainWeight2;
     const countFloor = 0.5 / (this.#levelWeight + 1);
 
-    const expected = isCount ? predictCount(level, seasonal, countFloor) : level + seasonal;
+    const expected = isCount
+      ? predictCount(level, seasonal, countFloor)
+      : bounded(level + seasonal);
     let variance: number;
     let pValue = 1;
     let warmingUp = false;
@@ -776,10 +791,10 @@ export class AnomalyScorer {
     } else {
       const deseasonalised = isCount
         ? (value + COUNT_SMOOTHING) / seasonal - COUNT_SMOOTHING
-        : value - seasonal;
+        : bounded(value - seasonal);
       if (anomalous && side === this.#runSide) {
         this.#runLength++;
-        this.#runSum += deseasonalised;
+        this.#runSum = bounded(this.#runSum + deseasonalised);
       } else if (anomalous) {
         this.#runSide = side;
         this.#runLength = 1;
@@ -829,15 +844,15 @@ export class AnomalyScorer {
         const limit = warmingUp ? Infinity : this.#clip * scale;
         const clipped = deviation > limit ? limit : deviation < -limit ? -limit : deviation;
         // The value as the baseline learns it (a count cannot be learned below 0).
-        const kept = isCount && expected + clipped < 0 ? 0 : expected + clipped;
+        const kept = isCount && expected + clipped < 0 ? 0 : bounded(expected + clipped);
         const target = isCount
           ? (kept + COUNT_SMOOTHING) / seasonal - COUNT_SMOOTHING
-          : kept - seasonal;
+          : bounded(kept - seasonal);
         const d = this.#levelDecay;
         const weight = this.#levelWeight * d + 1;
         const correction = (target - level) / weight;
-        this.#level = level + correction;
-        this.#trend = this.#trendDamping * this.#trend + this.#trendGain * correction;
+        this.#level = bounded(level + correction);
+        this.#trend = bounded(this.#trendDamping * this.#trend + this.#trendGain * correction);
         this.#levelWeight = weight;
         this.#levelWeight2 = this.#levelWeight2 * d * d + 1;
         this.#priorWeight *= d;
@@ -876,11 +891,17 @@ export class AnomalyScorer {
           const wasMature = profile.weightAt(slot) >= this.#minSeasonSamples;
           profile.updateSlot(
             slot,
-            isCount ? (kept + COUNT_SMOOTHING) / (level + COUNT_SMOOTHING) : kept - level,
+            isCount ? (kept + COUNT_SMOOTHING) / (level + COUNT_SMOOTHING) : bounded(kept - level),
           );
-          if (!wasMature && profile.weightAt(slot) >= this.#minSeasonSamples) {
-            // A slot just started to count: the residuals are in transition, and their shape
-            // says nothing about the tails yet. Restart the tail estimate after it settles.
+          if (
+            !wasMature &&
+            profile.weightAt(slot) >= this.#minSeasonSamples &&
+            this.#seasonVar < SEASON_GAIN * this.#plainVar
+          ) {
+            // A slot of a season in use just started to count: the residuals are in transition,
+            // and their shape says nothing about the tails yet. Restart the tail estimate after
+            // it settles. An unused season changes nothing, and restarting anyway kept
+            // heavy-tailed streams on Gaussian tails for their first ~900 points.
             this.#absZ = GAUSSIAN_ABS_Z;
             this.#absWeight = TAIL_PRIOR_WEIGHT;
             this.#tailStart = this.#count + 4 * this.#varianceHalfLife;
@@ -901,7 +922,7 @@ export class AnomalyScorer {
       side: side > 0 ? 'up' : 'down',
       model: isCount ? 'count' : 'real',
       seasonalOffset: seasonActive
-        ? expected - (isCount ? predictCount(level, identity, countFloor) : level)
+        ? bounded(expected - (isCount ? predictCount(level, identity, countFloor) : level))
         : 0,
       evidence,
       priorShare,
@@ -1024,6 +1045,13 @@ export class AnomalyScorer {
       },
     };
   }
+}
+
+// Sums and differences of values near ±Number.MAX_VALUE overflow to ±Infinity, and Infinity −
+// Infinity is NaN: every learned or predicted quantity is kept finite, so the scorer stays usable
+// (and its JSON restorable) on any finite input.
+function bounded(x: number): number {
+  return x > Number.MAX_VALUE ? Number.MAX_VALUE : x < -Number.MAX_VALUE ? -Number.MAX_VALUE : x;
 }
 
 function predictCount(level: number, seasonal: number, floor: number): number {

@@ -187,23 +187,32 @@ function noisyOr(entries: FactorContribution[]): number {
   const hazards = entries.map((e) =>
     e.weight === 0 ? 0 : e.value === 1 ? Infinity : -e.weight * Math.log1p(-e.value),
   );
-  const total = hazards.reduce((sum, h) => sum + h, 0);
-  if (total === 0) return 0;
-  if (total === Infinity) {
-    const certain = hazards.filter((h) => h === Infinity).length;
+  const certain = hazards.filter((h) => h === Infinity).length;
+  if (certain > 0) {
     entries.forEach((e, i) => (e.contribution = hazards[i] === Infinity ? 1 / certain : 0));
     return 1;
   }
-  const confidence = -Math.expm1(-total);
-  entries.forEach((e, i) => (e.contribution = (confidence * (hazards[i] ?? 0)) / total));
+  // Shares are taken of the hazards scaled by the largest, so a sum that overflows (huge
+  // weights) still splits the credit instead of dividing by Infinity.
+  const largest = hazards.reduce((max, h) => (h > max ? h : max), 0);
+  if (largest === 0) return 0;
+  const scaled = hazards.map((h) => h / largest);
+  const scaledTotal = scaled.reduce((sum, h) => sum + h, 0);
+  const confidence = -Math.expm1(-largest * scaledTotal);
+  entries.forEach((e, i) => (e.contribution = (confidence * (scaled[i] ?? 0)) / scaledTotal));
   return confidence;
 }
 
 function logOdds(entries: FactorContribution[], prior: number): number {
   const base = logit(prior);
-  const evidence = entries.map((e) => (e.weight === 0 ? 0 : e.weight * (logit(e.value) - base)));
+  // Weights are scaled by the largest before summing, so huge weights on opposing evidence give
+  // the sign of the balance (and ±Infinity log-odds, a confidence of 0 or 1) instead of NaN.
+  const largest = entries.reduce((max, e) => (e.weight > max ? e.weight : max), 0);
+  const evidence = entries.map((e) =>
+    e.weight === 0 ? 0 : (e.weight / largest) * (logit(e.value) - base),
+  );
   const total = evidence.reduce((sum, x) => sum + x, 0);
-  const confidence = 1 / (1 + Math.exp(-(base + total)));
+  const confidence = 1 / (1 + Math.exp(-(base + largest * total)));
   const delta = confidence - prior;
   // Split the move away from the prior in proportion to each factor's log-odds evidence. When the
   // evidence cancels out exactly, nobody moved the result.
@@ -214,11 +223,13 @@ function logOdds(entries: FactorContribution[], prior: number): number {
 }
 
 function weightedMean(entries: FactorContribution[]): number {
-  const totalWeight = entries.reduce((sum, e) => sum + e.weight, 0);
-  if (totalWeight === 0) return 0;
+  // Relative weights (scaled by the largest) so the sum of huge weights cannot overflow.
+  const largest = entries.reduce((max, e) => (e.weight > max ? e.weight : max), 0);
+  if (largest === 0) return 0;
+  const totalWeight = entries.reduce((sum, e) => sum + e.weight / largest, 0);
   let confidence = 0;
   for (const e of entries) {
-    e.contribution = (e.weight * e.value) / totalWeight;
+    e.contribution = ((e.weight / largest) * e.value) / totalWeight;
     confidence += e.contribution;
   }
   return Math.min(1, confidence);

@@ -225,8 +225,9 @@ export class Ewma {
    * @param value - A finite number.
    * @param timestamp - Epoch ms; required in time mode, ignored in update mode.
    * @returns This instance, for chaining.
-   * @throws {@link StatsInputError} if `value` is not finite, or in time mode `timestamp` is
-   *   missing or not finite. The state is unchanged.
+   * @throws {@link StatsInputError} if `value` is not finite, so far from the mean (beyond about
+   *   1e154) that the squared deviations would overflow, or in time mode `timestamp` is missing or
+   *   not finite. The state is unchanged.
    *
    * @example
    * ```ts
@@ -240,19 +241,27 @@ export class Ewma {
   update(value: number, timestamp?: number): this {
     requireFinite(value, 'Ewma value');
     let decay = this.#decay;
+    let lastTimestamp = this.#lastTimestamp;
     if (this.#halfLifeMs !== null) {
       requireFinite(timestamp, 'Ewma timestamp (time mode)');
       const elapsed = this.#lastTimestamp === null ? 0 : timestamp - this.#lastTimestamp;
       decay = elapsed > 0 ? Math.pow(0.5, elapsed / this.#halfLifeMs) : 1;
       if (this.#lastTimestamp === null || timestamp > this.#lastTimestamp) {
-        this.#lastTimestamp = timestamp;
+        lastTimestamp = timestamp;
       }
     }
     const previous = this.#weight * decay;
     const weight = previous + 1;
     const delta = value - this.#mean;
+    const m2 = this.#m2 * decay + delta * (delta * (previous / weight));
+    if (!Number.isFinite(m2)) {
+      throw new StatsInputError(
+        `Ewma value ${String(value)} is too far from the mean ${String(this.#mean)}: the sum of squared deviations would overflow (keep values within about ±1e150, or rescale them)`,
+      );
+    }
+    this.#lastTimestamp = lastTimestamp;
     this.#mean += delta / weight;
-    this.#m2 = this.#m2 * decay + (delta * delta * previous) / weight;
+    this.#m2 = m2;
     this.#weight = weight;
     this.#weight2 = this.#weight2 * decay * decay + 1;
     this.#count++;

@@ -202,7 +202,15 @@ export class RollingSeries {
   }
 
   #bucketOf(timestamp: number): number {
-    return Math.floor((timestamp - this.#originMs) / this.#bucketMs);
+    const bucket = Math.floor((timestamp - this.#originMs) / this.#bucketMs);
+    // Beyond 2^53 neighbouring bucket numbers are the same double: the ring would mix buckets up
+    // and drop fresh data as late.
+    if (!Number.isSafeInteger(bucket)) {
+      throw new StatsInputError(
+        `RollingSeries timestamp ${String(timestamp)} is ${String(bucket)} buckets of ${String(this.#bucketMs)} ms from originMs ${String(this.#originMs)}; bucket numbers must stay within ±2^53 (use a larger bucketMs or an originMs near the data)`,
+      );
+    }
+    return bucket;
   }
 
   #moveTo(bucket: number): void {
@@ -230,7 +238,8 @@ export class RollingSeries {
    * @param timestamp - Epoch ms of the observation.
    * @returns `true` if recorded; `false` if the bucket had already left the window (counted in
    *   {@link RollingSeries.droppedLate}).
-   * @throws {@link StatsInputError} if `value` or `timestamp` is not finite; nothing changes.
+   * @throws {@link StatsInputError} if `value` or `timestamp` is not finite, the timestamp is more
+   *   than 2^53 buckets from `originMs`, or the bucket's sum would overflow; nothing changes.
    *
    * @example
    * ```ts
@@ -245,6 +254,15 @@ export class RollingSeries {
     requireFinite(value, 'RollingSeries value');
     requireFinite(timestamp, 'RollingSeries timestamp');
     const bucket = this.#bucketOf(timestamp);
+    if (this.#latest !== null && bucket <= this.#latest && bucket > this.#latest - this.#covered) {
+      // Only a covered bucket already holds a sum; every other path starts the bucket at 0.
+      const sum = (this.#buckets[this.#slot(bucket)] ?? 0) + value;
+      if (!Number.isFinite(sum)) {
+        throw new StatsInputError(
+          `RollingSeries bucket sum would overflow: adding ${String(value)} to ${String(sum - value)}`,
+        );
+      }
+    }
     if (this.#latest === null || bucket > this.#latest) {
       this.#moveTo(bucket);
     } else if (bucket <= this.#latest - this.#size) {
@@ -268,7 +286,8 @@ export class RollingSeries {
    *
    * @param timestamp - Epoch ms, usually "now".
    * @returns This series.
-   * @throws {@link StatsInputError} if `timestamp` is not finite.
+   * @throws {@link StatsInputError} if `timestamp` is not finite or more than 2^53 buckets from
+   *   `originMs`.
    *
    * @example
    * ```ts

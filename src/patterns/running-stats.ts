@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { requireFinite } from './stats-input-error.js';
+import { requireFinite, StatsInputError } from './stats-input-error.js';
 import { parseState } from './stats-state-error.js';
 
 /**
@@ -39,7 +39,22 @@ const runningStatsSchema = z
   })
   .refine((s) => s.min === null || s.max === null || s.min <= s.max, {
     message: 'min must not exceed max',
-  });
+  })
+  .refine((s) => s.count !== 1 || s.m2 === 0, { message: 'm2 must be 0 with a single value' })
+  .refine(
+    (s) => {
+      if (s.min === null || s.max === null) return true;
+      const slack = 1e-9 * (Math.abs(s.min) + Math.abs(s.max));
+      return s.mean >= s.min - slack && s.mean <= s.max + slack;
+    },
+    { message: 'mean must lie between min and max' },
+  );
+
+function overflow(value: number, mean: number): StatsInputError {
+  return new StatsInputError(
+    `RunningStats value ${String(value)} is too far from the mean ${String(mean)}: the sum of squared deviations would overflow (keep values within about ±1e150, or rescale them)`,
+  );
+}
 
 /**
  * Count, mean, variance, min and max of a stream in O(1) memory, by Welford's update. Two
@@ -156,7 +171,8 @@ export class RunningStats {
    *
    * @param value - A finite number.
    * @returns This instance, for chaining.
-   * @throws {@link StatsInputError} if `value` is NaN or infinite; the stats are unchanged.
+   * @throws {@link StatsInputError} if `value` is NaN or infinite, or so far from the mean (beyond
+   *   about 1e154) that the sum of squared deviations would overflow; the stats are unchanged.
    *
    * @example
    * ```ts
@@ -169,8 +185,11 @@ export class RunningStats {
     requireFinite(value, 'RunningStats value');
     const count = this.#count + 1;
     const delta = value - this.#mean;
-    this.#mean += delta / count;
-    this.#m2 += delta * (value - this.#mean);
+    const mean = this.#mean + delta / count;
+    const m2 = this.#m2 + delta * (value - mean);
+    if (!Number.isFinite(m2)) throw overflow(value, this.#mean);
+    this.#mean = mean;
+    this.#m2 = m2;
     this.#count = count;
     if (value < this.#min) this.#min = value;
     if (value > this.#max) this.#max = value;
@@ -183,7 +202,8 @@ export class RunningStats {
    *
    * @param other - Stats to absorb.
    * @returns This instance, for chaining.
-   * @throws Never.
+   * @throws {@link StatsInputError} if the two means are so far apart (beyond about 1e154) that
+   *   the merged sum of squared deviations would overflow; this instance is unchanged.
    *
    * @example
    * ```ts
@@ -207,8 +227,10 @@ export class RunningStats {
     }
     const total = this.#count + n;
     const delta = other.#mean - this.#mean;
-    this.#mean += (delta * n) / total;
-    this.#m2 += other.#m2 + (delta * delta * this.#count * n) / total;
+    const m2 = this.#m2 + other.#m2 + delta * delta * (this.#count / total) * n;
+    if (!Number.isFinite(m2)) throw overflow(other.#mean, this.#mean);
+    this.#mean += delta * (n / total);
+    this.#m2 = m2;
     this.#count = total;
     this.#min = Math.min(this.#min, other.#min);
     this.#max = Math.max(this.#max, other.#max);

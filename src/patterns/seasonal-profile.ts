@@ -320,7 +320,9 @@ export class SeasonalProfile {
    * @param value - A finite number.
    * @param timestamp - Epoch ms.
    * @returns This profile.
-   * @throws {@link StatsInputError} if `value` or `timestamp` is not finite; nothing changes.
+   * @throws {@link StatsInputError} if `value` or `timestamp` is not finite, or `value` is so far
+   *   from the slot's mean (beyond about 1e154) that its squared deviation would overflow; nothing
+   *   changes.
    *
    * @example
    * ```ts
@@ -333,7 +335,15 @@ export class SeasonalProfile {
    */
   update(value: number, timestamp: number): this {
     requireFinite(value, 'SeasonalProfile value');
-    this.updateSlot(this.slotOf(timestamp), value);
+    const slot = this.slotOf(timestamp);
+    const previous = (this.#weights[slot] ?? 0) * this.#decay;
+    const delta = value - (this.#means[slot] ?? 0);
+    if (!Number.isFinite(delta * (delta * (previous / (previous + 1))))) {
+      throw new StatsInputError(
+        `SeasonalProfile value ${String(value)} is too far from the slot mean ${String(this.#means[slot] ?? 0)}: its squared deviation would overflow (keep values within about ±1e150, or rescale them)`,
+      );
+    }
+    this.updateSlot(slot, value);
     return this;
   }
 
@@ -343,8 +353,13 @@ export class SeasonalProfile {
     const weight = previous + 1;
     const mean = this.#means[slot] ?? 0;
     const delta = value - mean;
-    this.#means[slot] = mean + delta / weight;
-    this.#m2s[slot] = (this.#m2s[slot] ?? 0) * this.#decay + (delta * delta * previous) / weight;
+    // Unchecked callers (the scorer) may pass values near ±MAX_VALUE: the mean is then taken as a
+    // weighted average, which cannot overflow, and the spread saturates instead of reaching
+    // Infinity (which JSON cannot hold).
+    const next = mean + delta / weight;
+    this.#means[slot] = Number.isFinite(next) ? next : mean * (previous / weight) + value / weight;
+    const m2 = (this.#m2s[slot] ?? 0) * this.#decay + delta * (delta * (previous / weight));
+    this.#m2s[slot] = m2 < Number.MAX_VALUE ? m2 : Number.MAX_VALUE;
     this.#weights[slot] = weight;
   }
 

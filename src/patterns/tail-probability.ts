@@ -156,7 +156,8 @@ export function upperIncompleteGamma(a: number, x: number): number {
 
 /**
  * P(T > t) for Student's t with `dof` degrees of freedom. Exact (incomplete beta) below 100 dof;
- * above, a normal transform that is accurate to a few percent relative even at 1e-7 tails.
+ * above, a normal transform that overstates the tail (the conservative side) by at most 1.5% at
+ * 1e-4, 8% at 1e-7 and 30% at 1e-10 for 100 dof, and by a quarter of that at 200 dof.
  */
 export function studentUpperTail(t: number, dof: number): number {
   if (dof >= 100) {

@@ -179,6 +179,30 @@ function mean(values: readonly number[], from: number, to: number): number {
   return sum / (to - from);
 }
 
+const RESCALE_ABOVE = 1e100;
+const RESCALE_BELOW = 1e-100;
+
+function scaleReport(analysis: TrendAnalysis, factor: number): TrendAnalysis {
+  if (!analysis.sufficient) return analysis;
+  const { recent } = analysis;
+  return {
+    ...analysis,
+    slope: analysis.slope * factor,
+    intercept: analysis.intercept * factor,
+    fittedStart: analysis.fittedStart * factor,
+    fittedEnd: analysis.fittedEnd * factor,
+    recent:
+      recent === null
+        ? null
+        : {
+            ...recent,
+            recentMean: recent.recentMean * factor,
+            historyMean: recent.historyMean * factor,
+            historyStandardDeviation: recent.historyStandardDeviation * factor,
+          },
+  };
+}
+
 function mannKendall(y: readonly number[]): { statistic: number; pValue: number } {
   const n = y.length;
   let s = 0;
@@ -254,6 +278,20 @@ export function analyzeTrend(series: readonly number[], options: TrendOptions = 
       required: minPoints,
       reason: `${String(n)} point${n === 1 ? '' : 's'}; a trend needs at least ${String(minPoints)}`,
     };
+  }
+
+  // Squares of values beyond ~1e154 overflow and of values below ~1e-162 underflow, which would
+  // turn the fit into NaN or a false "constant". Every statistic is either scale-free or scales
+  // linearly, so such series are analysed as series / peak and scaled back.
+  const peak = series.reduce((max, y) => (Math.abs(y) > max ? Math.abs(y) : max), 0);
+  if (peak > RESCALE_ABOVE || (peak > 0 && peak < RESCALE_BELOW)) {
+    return scaleReport(
+      analyzeTrend(
+        series.map((y) => y / peak),
+        options,
+      ),
+      peak,
+    );
   }
 
   const centre = (n - 1) / 2;

@@ -135,6 +135,37 @@ describe('AnomalyScorer basics', () => {
 });
 
 describe('AnomalyScorer robustness', () => {
+  it.each([
+    ['rising to the largest doubles', Array.from({ length: 170 }, (_, i) => i * 1e306)],
+    ['falling to the most negative doubles', Array.from({ length: 170 }, (_, i) => -i * 1e306)],
+    ['jumping between the extremes', [0, 1.7e308, -1.7e308, 1.7e308, 0, -1.7e308, 5, 1e308]],
+  ])(
+    'finite values near the limits of a double (%s): no NaN, state stays restorable',
+    (_label, values) => {
+      for (const seasonality of ['none', 'hour-of-day'] as const) {
+        const scorer = new AnomalyScorer({ kind: 'real', seasonality });
+        values.forEach((value, i) => {
+          const score = scorer.update(value, T0 + i * HOUR_MS);
+          for (const key of ['confidence', 'pValue', 'expected', 'scale', 'zScore'] as const) {
+            expect(Number.isNaN(score[key]), `${key} at point ${String(i)}`).toBe(false);
+          }
+          expect(Number.isFinite(score.expected)).toBe(true);
+        });
+        const restored = AnomalyScorer.fromJSON(JSON.parse(JSON.stringify(scorer)));
+        expect(restored.update(1, T0).confidence).toBe(scorer.update(1, T0).confidence);
+      }
+    },
+  );
+
+  it('a restored state with a level and trend at the limits predicts a finite value', () => {
+    const json = new AnomalyScorer({ kind: 'real', seasonality: 'none' }).toJSON();
+    json.state = { ...json.state, level: 1e308, trend: 1e308, levelWeight: 10, levelWeight2: 10 };
+    json.state = { ...json.state, plainVar: 1, plainWeight: 10, plainWeight2: 10 };
+    const score = AnomalyScorer.fromJSON(json).update(0, T0);
+    expect(Number.isFinite(score.expected)).toBe(true);
+    expect(score.confidence).toBeGreaterThan(0.99);
+  });
+
   it('flagged points do not poison the baseline', () => {
     const s = createSampler(4);
     const scorer = new AnomalyScorer({ kind: 'real' });
@@ -446,6 +477,20 @@ describe('AnomalyScorer persistence and validation', () => {
         },
       },
       { ...good, options: { ...good.options, seasonality: 'none' } },
+      // Internally inconsistent states the scorer never writes:
+      { ...good, state: { ...good.state, levelWeight: 2, priorWeight: 5 } }, // priorShare 2.5
+      {
+        ...good,
+        options: { ...good.options, kind: 'real' },
+        state: { ...good.state, isCount: true },
+      },
+      {
+        ...good,
+        options: { ...good.options, kind: 'count' },
+        state: { ...good.state, isCount: false },
+      },
+      { ...good, state: { ...good.state, runLength: 6, runSide: 1 } }, // a run of regimeRun is accepted
+      { ...good, state: { ...good.state, runLength: 2, runSide: 0 } }, // a run has a side
     ];
     for (const json of bad) {
       expect(() => AnomalyScorer.fromJSON(json), JSON.stringify(json)?.slice(0, 80)).toThrow(

@@ -171,7 +171,72 @@ describe('scoreConfidence input errors', () => {
   });
 });
 
+// Any finite weight >= 0 is accepted, so the properties must also hold at the extremes, where a
+// weighted sum can overflow to Infinity (Infinity − Infinity = NaN).
+const extremeFactorsArb = fc
+  .array(
+    fc.record({
+      value: fc.double({ min: 0, max: 1, noNaN: true }),
+      weight: fc.oneof(
+        fc.double({ min: 0, max: Number.MAX_VALUE, noNaN: true }),
+        fc.constantFrom(0, 5e-324, 1e300, Number.MAX_VALUE),
+      ),
+    }),
+    { minLength: 1, maxLength: 8 },
+  )
+  .map((items) => items.map((f, i): ConfidenceFactor => ({ name: `f${String(i)}`, ...f })));
+
 describe('scoreConfidence properties', () => {
+  it.each(RULES)(
+    '%s: huge weights give a confidence in [0, 1] and finite contributions',
+    (rule) => {
+      fc.assert(
+        fc.property(extremeFactorsArb, (factors) => {
+          const result = scoreConfidence(factors, { rule });
+          expect(result.confidence).toBeGreaterThanOrEqual(0);
+          expect(result.confidence).toBeLessThanOrEqual(1);
+          for (const c of result.contributions) expect(Number.isFinite(c.contribution)).toBe(true);
+          // When huge opposing evidence nearly cancels, single contributions are large and their
+          // sum carries rounding relative to their size.
+          const sum = result.contributions.reduce((s, c) => s + c.contribution, result.baseline);
+          const size = result.contributions.reduce((s, c) => s + Math.abs(c.contribution), 1);
+          expect(Math.abs(sum - result.confidence)).toBeLessThanOrEqual(1e-9 * size);
+        }),
+      );
+    },
+  );
+
+  it('weighted mean is unchanged when every weight is scaled, even to the largest doubles', () => {
+    const small = scoreConfidence(
+      [
+        { name: 'a', value: 0.5, weight: 1 },
+        { name: 'b', value: 0.6, weight: 1 },
+      ],
+      { rule: 'weighted-mean' },
+    );
+    const huge = scoreConfidence(
+      [
+        { name: 'a', value: 0.5, weight: Number.MAX_VALUE },
+        { name: 'b', value: 0.6, weight: Number.MAX_VALUE },
+      ],
+      { rule: 'weighted-mean' },
+    );
+    expect(small.confidence).toBeCloseTo(0.55, 12);
+    expect(huge.confidence).toBeCloseTo(0.55, 12);
+  });
+
+  it('log-odds with huge opposing weights: the stronger evidence wins, no NaN', () => {
+    const result = scoreConfidence(
+      [
+        { name: 'for', value: 0.99, weight: 1e308 },
+        { name: 'against', value: 0.1, weight: 1e308 },
+      ],
+      { rule: 'log-odds' },
+    );
+    // logit(0.99) = 4.6 outweighs logit(0.1) = −2.2 at equal weight: odds overflow to certainty.
+    expect(result.confidence).toBe(1);
+    expect(result.contributions.map((c) => c.name)).toEqual(['for', 'against']);
+  });
   it.each(RULES)('%s: confidence in [0, 1] and contributions add up', (rule) => {
     fc.assert(
       fc.property(factorsArb, (factors) => {
@@ -184,10 +249,15 @@ describe('scoreConfidence properties', () => {
     );
   });
 
-  it.each(RULES)('%s: monotone non-decreasing in every factor value', (rule) => {
+  it.each(
+    RULES.flatMap((rule) => [
+      [rule, 'weights up to 10', factorsArb] as const,
+      [rule, 'any finite weights', extremeFactorsArb] as const,
+    ]),
+  )('%s: monotone non-decreasing in every factor value (%s)', (rule, _label, arb) => {
     fc.assert(
       fc.property(
-        factorsArb,
+        arb,
         fc.nat(),
         fc.double({ min: 0, max: 1, noNaN: true }),
         (factors, pick, raised) => {

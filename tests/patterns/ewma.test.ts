@@ -57,6 +57,15 @@ describe('Ewma', () => {
     expect(light.variance).toBeNaN();
   });
 
+  it('rejects a finite value whose squared deviation overflows, and stays unchanged', () => {
+    const ewma = new Ewma({ halfLife: 5 }).update(1e155);
+    expect(() => ewma.update(-1e155)).toThrow(/overflow/);
+    expect(() => ewma.update(-1.7e308)).toThrow(StatsInputError);
+    expect(ewma.count).toBe(1);
+    expect(ewma.mean).toBe(1e155);
+    expect(Ewma.fromJSON(JSON.parse(JSON.stringify(ewma))).mean).toBe(1e155);
+  });
+
   it('round-trips through JSON and continues identically', () => {
     fc.assert(
       fc.property(

@@ -117,6 +117,27 @@ describe('RollingSeries', () => {
     ).toBe(0);
   });
 
+  it('rejects a bucket sum that would overflow, and bucket numbers beyond 2^53, changing nothing', () => {
+    const series = new RollingSeries({ bucketMs: 1000, size: 3 });
+    series.add(1e308, 0);
+    expect(() => series.add(1e308, 1)).toThrow(/overflow/);
+    expect(series.values()).toEqual([1e308]);
+    expect(RollingSeries.fromJSON(JSON.parse(JSON.stringify(series))).values()).toEqual([1e308]);
+    // 2^60 ms at 1 ms buckets: bucket numbers no longer tell neighbours apart, and late-data
+    // checks would silently drop values.
+    const fine = new RollingSeries({ bucketMs: 1, size: 3 });
+    expect(() => fine.add(1, 2 ** 60)).toThrow(StatsInputError);
+    expect(fine.length).toBe(0);
+    fine.add(7, 2);
+    expect(() => fine.advance(2 ** 60)).toThrow(StatsInputError);
+    expect(() => fine.add(1, 2 ** 60)).toThrow(StatsInputError);
+    expect(fine.values()).toEqual([7]);
+    expect(() => new RollingSeries({ bucketMs: 1e-300, size: 3 }).add(5, 1)).toThrow(
+      StatsInputError,
+    );
+    expect(fine.droppedLate).toBe(0);
+  });
+
   it('rejects bad options, values and states', () => {
     expect(() => new RollingSeries({ bucketMs: 0, size: 3 })).toThrow(StatsInputError);
     expect(() => new RollingSeries({ bucketMs: 10, size: 1.5 })).toThrow(StatsInputError);

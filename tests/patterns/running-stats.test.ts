@@ -90,9 +90,23 @@ describe('RunningStats', () => {
     expect(stats.mean).toBe(1.5);
   });
 
+  it('rejects a finite value whose squared deviation overflows, instead of storing Infinity', () => {
+    const stats = RunningStats.from([1e155]);
+    expect(() => stats.push(-1e155)).toThrow(/overflow/);
+    expect(() => stats.push(-1.7e308)).toThrow(StatsInputError);
+    expect(stats.toJSON()).toEqual({ count: 1, mean: 1e155, m2: 0, min: 1e155, max: 1e155 });
+    expect(() => stats.merge(RunningStats.from([-1e155]))).toThrow(StatsInputError);
+    expect(stats.count).toBe(1);
+    // Whatever was accepted can be persisted and restored.
+    const wide = RunningStats.from([1e150, -1e150, 3]);
+    expect(RunningStats.fromJSON(JSON.parse(JSON.stringify(wide))).variance).toBe(wide.variance);
+  });
+
   it.each([
     [null],
     ['{}'],
+    [{ count: 1, mean: 0, m2: 5, min: 0, max: 0 }], // one value has no spread
+    [{ count: 2, mean: 100, m2: 0, min: 0, max: 1 }], // the mean lies between min and max
     [{ count: -1, mean: 0, m2: 0, min: null, max: null }],
     [{ count: 1, mean: 0, m2: -1, min: 0, max: 0 }],
     [{ count: 1, mean: 0, m2: 0, min: null, max: 0 }],

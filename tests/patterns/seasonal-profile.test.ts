@@ -43,6 +43,18 @@ describe('SeasonalProfile', () => {
     expect(means[0]).toBeNaN();
   });
 
+  it('rejects a value whose squared deviation overflows; the unchecked path saturates', () => {
+    const profile = new SeasonalProfile({ cycle: 'hour-of-day' });
+    profile.update(1e308, monday);
+    expect(() => profile.update(-1e308, monday + 86_400_000)).toThrow(/overflow/);
+    expect(profile.expected(monday).samples).toBe(1);
+    // The scorer's hot path cannot throw mid-update: its state stays finite and restorable.
+    profile.updateSlot(0, -1.7976931348623157e308);
+    profile.updateSlot(0, 1.7976931348623157e308);
+    const restored = SeasonalProfile.fromJSON(JSON.parse(JSON.stringify(profile)));
+    expect(Number.isFinite(restored.meanAt(0))).toBe(true);
+  });
+
   it('forgets old data with a half-life', () => {
     const profile = new SeasonalProfile({ cycle: 'day-of-week', halfLife: 1 });
     profile.update(0, monday);

@@ -16,6 +16,30 @@ function report(series: number[], options = {}): TrendReport {
 }
 
 describe('analyzeTrend', () => {
+  it.each([1e300, 1e-300, Number.MAX_VALUE / 4])(
+    'scales: series × %s gives the same test results and scaled figures, never NaN',
+    (k) => {
+      const base = [3, -1, 4, 1, -5, 9, 2, 6, 5, 3, 5, 8, 9, 7, 9];
+      const small = report(base, { test: 't-test' });
+      const big = report(
+        base.map((y) => y * (k / 9)),
+        { test: 't-test' },
+      );
+      expect(big.direction).toBe(small.direction);
+      expect(big.pValue).toBeCloseTo(small.pValue, 12);
+      expect(big.rSquared).toBeCloseTo(small.rSquared, 12);
+      expect(big.rankCorrelation).toBeCloseTo(small.rankCorrelation, 12);
+      expect(big.changePercent).toBeCloseTo(small.changePercent!, 9);
+      expect(big.slope / k).toBeCloseTo(small.slope / 9, 12);
+      expect(big.fittedEnd / k).toBeCloseTo(small.fittedEnd / 9, 12);
+      expect(big.recent!.historyStandardDeviation / k).toBeCloseTo(
+        small.recent!.historyStandardDeviation / 9,
+        12,
+      );
+      expect(big.recent!.zScore).toBeCloseTo(small.recent!.zScore!, 9);
+    },
+  );
+
   it('known answer: a perfect line', () => {
     const r = report([2, 4, 6, 8, 10]);
     expect(r.slope).toBeCloseTo(2, 12);
