@@ -142,6 +142,9 @@ export interface LoopStatus {
   intervalMs?: number;
 }
 
+/** Longest delay a Node (or browser) timer honours; longer ones fire after 1 ms. */
+const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
+
 function positive(name: string, value: unknown): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
     throw new LoopOptionError(
@@ -477,11 +480,29 @@ export class TaskLoop {
     }
     if (this.#jitterMs > 0) due += this.#random() * this.#jitterMs;
     this.#nextRun = due;
-    this.#timer = this.#clock.setTimeout(() => {
-      this.#timer = undefined;
-      this.#nextRun = undefined;
-      void this.#runAndReschedule();
-    }, due - now);
+    this.#arm(due, now);
+  }
+
+  /**
+   * Sets the timer for `due`. Timers cannot wait longer than 2^31-1 ms (about 24.8 days; longer
+   * delays fire after 1 ms), so a far-off run (a yearly cron, a 40-day interval) is reached in
+   * chunks of at most that length.
+   */
+  #arm(due: number, now: number): void {
+    const delay = due - now;
+    const chunked = delay > MAX_TIMER_DELAY_MS;
+    this.#timer = this.#clock.setTimeout(
+      () => {
+        this.#timer = undefined;
+        if (chunked) {
+          this.#arm(due, this.#clock.now());
+          return;
+        }
+        this.#nextRun = undefined;
+        void this.#runAndReschedule();
+      },
+      chunked ? MAX_TIMER_DELAY_MS : delay,
+    );
   }
 
   /**

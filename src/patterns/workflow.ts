@@ -612,13 +612,16 @@ export async function runWorkflow<In>(
 
   const values: Record<string, unknown> = {};
   const results: StepResult[] = [];
+  // A flag, not `stopError !== undefined`: a step may throw or reject with `undefined`.
+  let stopped = false;
   let stopError: unknown;
   let degraded = false;
   try {
     for (const step of list) {
       const optional = step.optional === true;
-      if (stopError !== undefined || controller.signal.aborted) {
-        stopError ??= controller.signal.reason;
+      if (stopped || controller.signal.aborted) {
+        if (!stopped) stopError = controller.signal.reason;
+        stopped = true;
         results.push({ name: step.name, status: 'skipped', optional, attempts: 0, durationMs: 0 });
         emitStep(
           {
@@ -659,6 +662,7 @@ export async function runWorkflow<In>(
       if (result.status === 'succeeded') {
         values[step.name] = result.value;
       } else if (result.status === 'cancelled' || !optional) {
+        stopped = true;
         stopError = result.error;
       } else {
         degraded = true;
@@ -672,7 +676,7 @@ export async function runWorkflow<In>(
   const durationMs = clock.now() - started;
   const base = { name, steps: results, durationMs };
   let result: WorkflowResult<Record<string, unknown>>;
-  if (stopError === undefined) {
+  if (!stopped) {
     result = { ...base, status: degraded ? 'degraded' : 'succeeded', values };
   } else {
     const status =

@@ -303,6 +303,33 @@ describe('createLoop', () => {
     await loop.stop();
   });
 
+  it('waits out delays longer than the 24.8-day timer limit instead of firing at once', async () => {
+    const task = vi.fn();
+    // Node (and fake timers) fire any setTimeout above 2^31-1 ms after 1 ms.
+    const yearly = createLoop(task, { cron: '0 0 1 1 *', timezone: 'UTC' });
+    vi.setSystemTime(START + 1000);
+    yearly.start();
+    const due = Date.UTC(2027, 0, 1);
+    expect(yearly.status().nextRun).toBe(due);
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(task).not.toHaveBeenCalled();
+    await vi.advanceTimersByTimeAsync(due - Date.now() - 1);
+    expect(task).not.toHaveBeenCalled();
+    await vi.advanceTimersByTimeAsync(1);
+    expect(task).toHaveBeenCalledTimes(1);
+    await yearly.stop();
+
+    const slow = vi.fn();
+    const monthly = createLoop(slow, { intervalMs: 40 * 86_400_000 });
+    monthly.start();
+    await vi.advanceTimersByTimeAsync(30 * 86_400_000);
+    expect(slow).not.toHaveBeenCalled();
+    expect(monthly.status().state).toBe('scheduled');
+    await vi.advanceTimersByTimeAsync(10 * 86_400_000);
+    expect(slow).toHaveBeenCalledTimes(1);
+    await monthly.stop();
+  });
+
   it('rejects invalid options', () => {
     const task = (): void => undefined;
     expect(() => createLoop(task, {})).toThrow(/exactly one of intervalMs and cron/);

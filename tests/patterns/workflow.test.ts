@@ -69,6 +69,34 @@ describe('runWorkflow', () => {
     expect(later).not.toHaveBeenCalled();
   });
 
+  it('treats a step that throws or rejects with undefined as failed', async () => {
+    const later = vi.fn();
+    const result = await runWorkflow(
+      [
+        {
+          name: 'a',
+          run: () => {
+            throw undefined;
+          },
+        },
+        { name: 'b', run: later },
+      ],
+      undefined,
+    );
+    expect(result.status).toBe('failed');
+    expect(result.steps.map((step) => step.status)).toEqual(['failed', 'skipped']);
+    expect(later).not.toHaveBeenCalled();
+    const rejected = await runWorkflow(
+      [
+        { name: 'a', run: () => Promise.reject(undefined as unknown as Error) },
+        { name: 'b', run: later },
+      ],
+      undefined,
+    );
+    expect(rejected.status).toBe('failed');
+    expect(later).not.toHaveBeenCalled();
+  });
+
   it('records an optional failure and goes on (degraded)', async () => {
     const flow = defineWorkflow<undefined>()
       .step(
