@@ -357,6 +357,56 @@ describe('Correlator: sequence', () => {
     ).toEqual([]);
   });
 
+  it('never completes a sequence with a late event that is older than the step before it', () => {
+    const correlator = new Correlator<Ev>({ rules: [seq()] });
+    const join = ev(100, { type: 'join' });
+    // Late but inside the window: it happened before the join, so it cannot be the step after it.
+    expect(run(correlator, [join, ev(50, { type: 'msg' }), ev(200, { type: 'leave' })])).toEqual(
+      [],
+    );
+    const msg = ev(300, { type: 'msg' });
+    const leave = ev(400, { type: 'leave' });
+    const [match] = run(correlator, [msg, leave]);
+    expect(match).toMatchObject({ events: [join, msg, leave], firstTime: 100, lastTime: 400 });
+    for (let index = 1; index < (match?.events.length ?? 0); index += 1) {
+      expect(match?.events[index]?.timestamp).toBeGreaterThanOrEqual(
+        match?.events[index - 1]?.timestamp ?? Number.POSITIVE_INFINITY,
+      );
+    }
+  });
+
+  it('keeps its held-events figure exact when a step predicate throws', () => {
+    const correlator = new Correlator<Ev>({
+      rules: [
+        {
+          name: 'r',
+          groupBy: 'user',
+          windowMs: 1000,
+          keyTtlMs: 10_000,
+          condition: {
+            type: 'sequence',
+            steps: [
+              {
+                name: 'a',
+                where: (event) => {
+                  if (event.type === 'boom') throw new Error('predicate failed');
+                  return event.type === 'a';
+                },
+              },
+              { name: 'b', where: (event) => event.type === 'b' },
+              { name: 'c', where: (event) => event.type === 'c' },
+            ],
+          },
+        },
+      ],
+    });
+    correlator.push(ev(0, { type: 'a' }));
+    expect(correlator.stats().events).toBe(1);
+    // The partial from time 0 expires during this push, then the step predicate throws.
+    expect(() => correlator.push(ev(2000, { type: 'boom' }))).toThrow('predicate failed');
+    expect(correlator.stats().events).toBe(0);
+  });
+
   it('resets every partial sequence of the key on until', () => {
     const correlator = new Correlator<Ev>({ rules: [seq()] });
     expect(

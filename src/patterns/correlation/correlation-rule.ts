@@ -102,7 +102,8 @@ export interface CorrelationStep<E> {
 
 /**
  * Fires when a key sees events matching `steps` in order, all within the rule's `windowMs` (the
- * EQL `maxspan`: last time minus first time at most `windowMs`). An event matching `until` clears
+ * EQL `maxspan`: last time minus first time at most `windowMs`). Order is event-time order: a late
+ * event never extends a partial sequence whose last step is newer than it. An event matching `until` clears
  * every partial sequence of its key (EQL `until`). Sigma's `temporal_ordered` is this condition.
  *
  * @typeParam E - Event type.
@@ -183,7 +184,8 @@ export interface CorrelationRule<E> {
   maxKeys?: number;
   /**
    * Most events held per key for count, distinct and aggregate rules; the oldest is dropped first.
-   * Default 1,000. Sequence and allOf rules hold at most one event per step or part.
+   * Default 1,000. An allOf rule holds at most one event per part; a sequence of `n` steps at most
+   * `n(n-1)/2` events per key (one partial per step before the last).
    */
   maxEventsPerKey?: number;
 }

@@ -7,7 +7,7 @@ import {
 } from './correlation-rule.js';
 import type { CorrelationGroupBy, CorrelationRule } from './correlation-rule.js';
 import { AllOfState, createWindowState, SequenceState } from './key-states.js';
-import type { KeyState } from './key-states.js';
+import type { KeyState, RawMatch } from './key-states.js';
 
 /**
  * Thrown by {@link Correlator.push} when an event's time is not a finite number. The event is not
@@ -212,10 +212,16 @@ class RuleEngine<E> {
       return out;
     }
     const before = state.held;
-    const raw = state.add(event, time);
-    if (state.dropped !== 0) {
-      this.#droppedEvents += state.dropped;
-      state.dropped = 0;
+    let raw: RawMatch<E> | undefined;
+    try {
+      raw = state.add(event, time);
+    } finally {
+      // A throwing predicate may have released events before it threw: keep the figures exact.
+      this.#events += state.held - before;
+      if (state.dropped !== 0) {
+        this.#droppedEvents += state.dropped;
+        state.dropped = 0;
+      }
     }
     if (raw !== undefined) {
       if (raw.lastTime < state.suppressedUntil) {
@@ -234,9 +240,11 @@ class RuleEngine<E> {
         if (out === undefined) out = [match];
         else out.push(match);
       }
-      if (this.#reset) state.clear();
+      if (this.#reset) {
+        this.#events -= state.held;
+        state.clear();
+      }
     }
-    this.#events += state.held - before;
     return out;
   }
 

@@ -389,25 +389,27 @@ export class SequenceState<E> implements KeyState<E> {
     for (let index = steps.length - 2; index >= 0; index -= 1) {
       const partial = partials[index];
       if (partial === undefined) continue;
-      const first = Math.min(partial.first, time);
-      const last = Math.max(partial.last, time);
       if (this.newest - partial.first > this.windowMs) {
         // Too old to ever complete within the span: forget it.
         partials[index] = undefined;
         this.held -= partial.events.length;
         continue;
       }
+      // Steps are ordered in event time: a late event older than the partial's last step cannot
+      // extend it. The span check then reduces to time - first.
       if (
-        last - first > this.windowMs ||
+        time < partial.last ||
+        time - partial.first > this.windowMs ||
         !(steps[index + 1] as { where(e: E): boolean }).where(event)
       ) {
         continue;
       }
       partials[index] = undefined;
-      const advanced: Partial<E> = { events: [...partial.events, event], first, last };
+      const first = partial.first;
+      const advanced: Partial<E> = { events: [...partial.events, event], first, last: time };
       if (index + 1 === steps.length - 1) {
         this.held -= partial.events.length;
-        return { events: advanced.events, firstTime: first, lastTime: last, value: steps.length };
+        return { events: advanced.events, firstTime: first, lastTime: time, value: steps.length };
       }
       const replaced = partials[index + 1];
       this.held += 1 - (replaced?.events.length ?? 0);
