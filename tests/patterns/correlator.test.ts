@@ -108,6 +108,20 @@ describe('Correlator: count rule', () => {
     expect(correlator.stats().suppressed).toBe(3);
   });
 
+  it('with keep, a match after the suppression still reports the whole window', () => {
+    const correlator = new Correlator<Ev>({
+      rules: [count(2, { afterMatch: 'keep', suppressMs: 500, windowMs: 1000 })],
+    });
+    const events = [ev(0), ev(1), ev(2), ev(300), ev(501)];
+    const matches = run(correlator, events);
+    expect(matches.map((m) => [m.firstTime, m.lastTime, m.value])).toEqual([
+      [0, 1, 2],
+      [0, 501, 5],
+    ]);
+    expect(matches[1]?.events).toEqual(events);
+    expect(correlator.stats()).toMatchObject({ matches: 2, suppressed: 2, events: 5 });
+  });
+
   it('inserts a late event inside the window in time order and drops older ones as late', () => {
     const correlator = new Correlator<Ev>({ rules: [count(3, { windowMs: 100 })] });
     const a = ev(100);
@@ -126,11 +140,12 @@ describe('Correlator: count rule', () => {
 
   it('caps events per key, dropping the oldest and counting drops', () => {
     const correlator = new Correlator<Ev>({
-      rules: [count(100, { maxEventsPerKey: 3, windowMs: 10_000 })],
+      rules: [count(3, { maxEventsPerKey: 3, windowMs: 10_000, afterMatch: 'keep' })],
     });
     const events = [ev(0), ev(1), ev(2), ev(3), ev(4)];
-    run(correlator, events);
+    const matches = run(correlator, events);
     expect(correlator.stats()).toMatchObject({ events: 3, droppedEvents: 2 });
+    expect(matches.at(-1)?.events).toEqual(events.slice(2));
     const capped = new Correlator<Ev>({ rules: [count(3, { maxEventsPerKey: 3 })] });
     expect(run(capped, [ev(0), ev(1), ev(2)])[0]?.events).toHaveLength(3);
   });
@@ -563,6 +578,27 @@ describe('Correlator: validation', () => {
     );
   });
 
+  it('rejects a count or distinct threshold that the per-key event cap makes unreachable', () => {
+    expect(() => new Correlator<Ev>({ rules: [count(5, { maxEventsPerKey: 4 })] })).toThrow(
+      /atLeast \(5\) exceeds maxEventsPerKey \(4\)/,
+    );
+    expect(() => new Correlator<Ev>({ rules: [count(1001)] })).toThrow(CorrelationRuleError);
+    expect(
+      () =>
+        new Correlator<Ev>({
+          rules: [
+            {
+              name: 'd',
+              windowMs: 1,
+              maxEventsPerKey: 2,
+              condition: { type: 'distinct', field: 'user', atLeast: 3 },
+            },
+          ],
+        }),
+    ).toThrow(/maxEventsPerKey/);
+    expect(() => new Correlator<Ev>({ rules: [count(4, { maxEventsPerKey: 4 })] })).not.toThrow();
+  });
+
   it('rejects duplicate names and a missing rules array', () => {
     expect(() => new Correlator<Ev>({ rules: [count(1), count(2)] })).toThrow(CorrelationRuleError);
     expect(
@@ -705,14 +741,20 @@ describe('Correlator properties', () => {
         fc.integer({ min: 1, max: 8 }),
         fc.integer({ min: 1, max: 10 }),
         (items, maxKeys, maxEventsPerKey) => {
-          const caps = { maxKeys, maxEventsPerKey, windowMs: 200 };
+          // afterMatch 'keep' never empties a key, the worst case for memory.
+          const caps = { maxKeys, maxEventsPerKey, windowMs: 200, afterMatch: 'keep' as const };
           const correlator = new Correlator<Ev>({
             rules: [
-              { name: 'c', groupBy: 'user', condition: { type: 'count', atLeast: 1000 }, ...caps },
+              {
+                name: 'c',
+                groupBy: 'user',
+                condition: { type: 'count', atLeast: maxEventsPerKey },
+                ...caps,
+              },
               {
                 name: 'd',
                 groupBy: 'type',
-                condition: { type: 'distinct', field: 'user', atLeast: 1000 },
+                condition: { type: 'distinct', field: 'user', atLeast: maxEventsPerKey },
                 ...caps,
               },
               {

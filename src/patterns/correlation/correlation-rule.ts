@@ -251,11 +251,17 @@ export function validateRule<E>(rule: CorrelationRule<E>): void {
   const condition = rule.condition as CorrelationCondition<E> | undefined;
   switch (condition?.type) {
     case 'count':
+    case 'distinct': {
       positive(name, 'condition.atLeast', condition.atLeast, true);
+      // A key never holds more than maxEventsPerKey events, so a higher threshold never fires.
+      const cap = rule.maxEventsPerKey ?? DEFAULT_MAX_EVENTS_PER_KEY;
+      if (condition.atLeast > cap) {
+        throw new CorrelationRuleError(
+          `rule "${name}": condition.atLeast (${condition.atLeast}) exceeds maxEventsPerKey (${cap}), so the rule could never fire; raise maxEventsPerKey or lower atLeast`,
+        );
+      }
       return;
-    case 'distinct':
-      positive(name, 'condition.atLeast', condition.atLeast, true);
-      return;
+    }
     case 'aggregate':
       if (!['sum', 'min', 'max', 'avg'].includes(condition.fn)) {
         throw new CorrelationRuleError(

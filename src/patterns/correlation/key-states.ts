@@ -239,7 +239,18 @@ export class WindowState<E> implements KeyState<E> {
     if (measure === undefined ? this.held < this.atLeast : !measure.met(this.held)) {
       return undefined;
     }
-    return this.#match(measure === undefined ? this.held : measure.value(this.held));
+    const value = measure === undefined ? this.held : measure.value(this.held);
+    if (this.newest < this.suppressedUntil) {
+      // The engine will withhold this match: skip copying the window (O(held)), so a busy key
+      // under suppression with afterMatch 'keep' still costs O(1) per event.
+      return {
+        events: [],
+        firstTime: this.#times[this.#head] as number,
+        lastTime: this.newest,
+        value,
+      };
+    }
+    return this.#match(value);
   }
 
   clear(): void {
