@@ -46,7 +46,7 @@ export interface TtlCacheOptions<K, V> {
    * called.
    */
   purgeIntervalMs?: number;
-  /** Time source for expiry (default {@link systemClock}); must return positive epoch-like ms. */
+  /** Time source for expiry, in ms (default {@link systemClock}). */
   clock?: Clock;
 }
 
@@ -166,7 +166,24 @@ export class TtlCache<K extends NonNullable<unknown>, V extends NonNullable<unkn
       // 0 disables lru-cache's clock-caching timer, which would otherwise run on every read.
       ttlResolution: 0,
       ttlAutopurge: false,
-      perf: clock,
+      // lru-cache takes a start time of 0 to mean "no TTL", so an entry written when the clock
+      // reads exactly 0 (a test clock, fake timers at the epoch) would never expire.
+      // The system clock is read directly (still at call time, so fake timers apply): one call
+      // less on every get, whose cost is dominated by this read.
+      perf:
+        clock === systemClock
+          ? {
+              now: () => {
+                const now = Date.now();
+                return now === 0 ? Number.MIN_VALUE : now;
+              },
+            }
+          : {
+              now: () => {
+                const now = clock.now();
+                return now === 0 ? Number.MIN_VALUE : now;
+              },
+            },
       ...(options.maxSize === undefined ? {} : { maxSize: options.maxSize }),
       ...(options.sizeCalculation === undefined
         ? {}

@@ -47,6 +47,22 @@ describe('TtlCache', () => {
     expect(cache.stats()).toMatchObject({ expirations: 1, size: 0 });
   });
 
+  it('expires entries written at clock time 0 too', () => {
+    const clock = manualClock(0);
+    const cache = new TtlCache<string, number>({ max: 10, ttlMs: 1000, clock });
+    cache.set('a', 1);
+    expect(cache.remainingTtl('a')).toBe(1000);
+    clock.advance(1001);
+    expect(cache.get('a')).toBeUndefined();
+    expect(cache.has('a')).toBe(false);
+    // The system clock under fake timers set to the epoch behaves the same.
+    vi.setSystemTime(0);
+    const system = new TtlCache<string, number>({ max: 10, ttlMs: 1000 });
+    system.set('b', 2);
+    vi.advanceTimersByTime(1001);
+    expect(system.get('b')).toBeUndefined();
+  });
+
   it('honours a per-entry TTL override', () => {
     const clock = manualClock();
     const cache = new TtlCache<string, number>({ max: 10, ttlMs: 1000, clock });
