@@ -303,7 +303,8 @@ export class TaskLoop {
         this.#started = false;
         this.#stopped = true;
         this.#lastError = error;
-        this.#logger.error(
+        this.#log(
+          'error',
           { loop: this.#name, err: error },
           'loop waitFor rejected; loop not started',
         );
@@ -314,7 +315,9 @@ export class TaskLoop {
   /**
    * Stops the loop: cancels the pending timer, aborts the running task's signal (reason: a
    * {@link LoopAbortError} with code `LOOP_STOPPED`) and resolves once that run has settled.
-   * Calling it again returns the same promise; calling it on an idle loop resolves at once.
+   * Calling it again returns the same promise; calling it on an idle loop resolves at once. The
+   * task itself may call it (the run is then aborted), but must not await it: it would wait for
+   * itself.
    *
    * @returns Resolves when nothing of the loop is running or scheduled.
    * @throws Never (the promise never rejects).
@@ -350,7 +353,8 @@ export class TaskLoop {
 
   /**
    * Runs the task now. If a run is in progress, returns that run's outcome instead of starting
-   * another (runs never overlap). On a started loop the schedule continues from this run.
+   * another (runs never overlap, even when the task calls this on its own loop; awaiting it from
+   * inside the task would wait for itself). On a started loop the schedule continues from this run.
    *
    * @returns The run's outcome; never rejects because the task failed.
    * @throws {@link LoopAbortError} (as a rejection, code `LOOP_STOPPED`) while the loop is stopping.
@@ -432,6 +436,15 @@ export class TaskLoop {
     return status;
   }
 
+  /** Logs, never throws: a failing logger must not stop the loop or leave a run unsettled. */
+  #log(level: 'warn' | 'error', bindings: Record<string, unknown>, message: string): void {
+    try {
+      this.#logger[level](bindings, message);
+    } catch {
+      // Nothing better to do with a broken logger than carry on.
+    }
+  }
+
   #currentState(): LoopState {
     if (this.#stopping !== undefined) return 'stopping';
     if (this.#current !== undefined) return 'running';
@@ -473,7 +486,7 @@ export class TaskLoop {
       const next = this.#cron.nextRun(new Date(due));
       if (next === null) {
         // The pattern has no future occurrence: nothing left to schedule.
-        this.#logger.warn({ loop: this.#name }, 'cron pattern has no future run; loop idle');
+        this.#log('warn', { loop: this.#name }, 'cron pattern has no future run; loop idle');
         return;
       }
       due = next.getTime();
@@ -536,13 +549,21 @@ export class TaskLoop {
           'timeout',
           `loop "${this.#name}" run ${run} ran past ${limit} ms`,
         );
-        this.#logger.warn(
+        this.#log(
+          'warn',
           { loop: this.#name, run, timeoutMs: limit },
           'loop run timed out; aborting it and waiting for it to settle',
         );
         controller.abort(timeoutError);
       }, limit);
     }
+    // Register the run before calling the task: a task that calls runNow() or stop() on its own
+    // loop before its first await must see this run in flight (no nested run, stop() waits).
+    let settle!: (outcome: LoopRunOutcome) => void;
+    const current = new Promise<LoopRunOutcome>((resolve) => {
+      settle = resolve;
+    });
+    this.#current = current;
     let pending: Promise<unknown>;
     try {
       pending = Promise.resolve(this.#task({ signal: controller.signal, run }));
@@ -560,7 +581,8 @@ export class TaskLoop {
         this.#failures += 1;
         this.#consecutiveFailures += 1;
         this.#lastError = failure;
-        this.#logger.error(
+        this.#log(
+          'error',
           { loop: this.#name, run, failures: this.#consecutiveFailures, err: failure },
           'loop run failed; the loop continues',
         );
@@ -569,11 +591,10 @@ export class TaskLoop {
       this.#consecutiveFailures = 0;
       return { ok: true, durationMs };
     };
-    const current = pending.then(
-      () => finish(undefined, false),
-      (error: unknown) => finish(error, true),
+    pending.then(
+      () => settle(finish(undefined, false)),
+      (error: unknown) => settle(finish(error, true)),
     );
-    this.#current = current;
     return current;
   }
 }

@@ -330,6 +330,79 @@ describe('createLoop', () => {
     await monthly.stop();
   });
 
+  it('a task that calls runNow() or stop() on its own loop before its first await neither overlaps nor escapes stop()', async () => {
+    let active = 0;
+    let most = 0;
+    let calls = 0;
+    const loop = createLoop(
+      async () => {
+        calls += 1;
+        active += 1;
+        most = Math.max(most, active);
+        const joined = loop.runNow();
+        await vi.advanceTimersByTimeAsync(0);
+        active -= 1;
+        void joined;
+      },
+      { intervalMs: 1000 },
+    );
+    loop.start();
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(calls).toBe(1);
+    expect(most).toBe(1);
+    await loop.stop();
+
+    let finished = false;
+    let release!: () => void;
+    let stopped: Promise<void> | undefined;
+    const selfStopping = createLoop(
+      async ({ signal }) => {
+        stopped = selfStopping.stop();
+        expect(signal.aborted).toBe(true);
+        await new Promise<void>((resolve) => (release = resolve));
+        finished = true;
+      },
+      { intervalMs: 1000 },
+    );
+    selfStopping.start();
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(selfStopping.status()).toMatchObject({ state: 'stopping', running: true });
+    let stopResolved = false;
+    void stopped?.then(() => (stopResolved = true));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(stopResolved).toBe(false);
+    release();
+    await stopped;
+    expect(finished).toBe(true);
+    expect(selfStopping.status().state).toBe('stopped');
+  });
+
+  it('keeps going when the logger itself throws', async () => {
+    const broken: Logger = {
+      debug: () => undefined,
+      info: () => undefined,
+      warn: () => {
+        throw new Error('log sink down');
+      },
+      error: () => {
+        throw new Error('log sink down');
+      },
+    };
+    const task = vi.fn(() => Promise.reject(new Error('task failed')));
+    const loop = createLoop(task, {
+      intervalMs: 1000,
+      timeoutMs: 500,
+      backoff: { initialMs: 1000 },
+      logger: broken,
+    });
+    loop.start();
+    // Runs at 1000, 2000 (backoff 1 s) and 4000 (backoff 2 s).
+    await vi.advanceTimersByTimeAsync(4000);
+    expect(task).toHaveBeenCalledTimes(3);
+    expect(loop.status()).toMatchObject({ failures: 3, running: false, state: 'scheduled' });
+    await loop.stop();
+  });
+
   it('rejects invalid options', () => {
     const task = (): void => undefined;
     expect(() => createLoop(task, {})).toThrow(/exactly one of intervalMs and cron/);
