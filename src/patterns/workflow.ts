@@ -489,7 +489,26 @@ export function backoffDelay(options: BackoffOptions, retry: number, random: () 
 }
 
 function describe(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  try {
+    return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  } catch {
+    // e.g. an object without a prototype, which has no toString.
+    return Object.prototype.toString.call(error);
+  }
+}
+
+/** Wraps a logger so that a failing one cannot turn a workflow result into a rejection. */
+function safeLogger(logger: Logger): Logger {
+  const guard =
+    (level: 'debug' | 'info' | 'warn' | 'error') =>
+    (bindings: Record<string, unknown>, message?: string): void => {
+      try {
+        logger[level](bindings, message);
+      } catch {
+        // A broken log sink must not change the outcome of the workflow.
+      }
+    };
+  return { debug: guard('debug'), info: guard('info'), warn: guard('warn'), error: guard('error') };
 }
 
 /**
@@ -562,7 +581,7 @@ export async function runWorkflow<In>(
   if (options.timeoutMs !== undefined) checkPositive('(workflow)', 'timeoutMs', options.timeoutMs);
   const clock = options.clock ?? systemClock;
   const random = options.random ?? Math.random;
-  const logger = options.logger ?? noopLogger;
+  const logger = options.logger === undefined ? noopLogger : safeLogger(options.logger);
   const name = options.name ?? 'workflow';
   const started = clock.now();
   const controller = new AbortController();

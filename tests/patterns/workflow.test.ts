@@ -10,7 +10,7 @@ import {
   WorkflowTimeoutError,
   workflowSignals,
 } from '../../src/patterns/index.js';
-import type { WorkflowStep } from '../../src/patterns/index.js';
+import type { WorkflowOptions, WorkflowStep } from '../../src/patterns/index.js';
 import { backoffDelay } from '../../src/patterns/workflow.js';
 
 function recordingLogger(): Logger & { lines: string[] } {
@@ -286,6 +286,41 @@ describe('runWorkflow', () => {
     const result = await promise;
     expect(result.status).toBe('cancelled');
     expect(result.steps[0]).toMatchObject({ status: 'cancelled', attempts: 1 });
+  });
+
+  it('resolves with a result even when the logger throws and an error cannot be stringified', async () => {
+    const throwing = (): void => {
+      throw new Error('log sink down');
+    };
+    const logger: Logger = { debug: throwing, info: throwing, warn: throwing, error: throwing };
+    const emitted: unknown[] = [];
+    const bus = {
+      emit: (type: string, data: unknown) => {
+        emitted.push([type, data]);
+        return Promise.resolve();
+      },
+    } as unknown as NonNullable<WorkflowOptions['bus']>;
+    const opaque = Object.create(null) as object;
+    const pending = runWorkflow(
+      [
+        { name: 'a', retries: 1, backoff: { initialMs: 1 }, run: () => Promise.reject(opaque) },
+        { name: 'b', run: () => 1 },
+      ],
+      undefined,
+      { logger, bus },
+    );
+    await vi.advanceTimersByTimeAsync(10);
+    const result = await pending;
+    expect(result.status).toBe('failed');
+    expect(result.error).toBe(opaque);
+    expect(result.steps.map((step) => [step.status, step.attempts])).toEqual([
+      ['failed', 2],
+      ['skipped', 0],
+    ]);
+    expect(emitted[0]).toEqual([
+      'WORKFLOW_STEP',
+      expect.objectContaining({ step: 'a', status: 'failed', error: expect.any(String) }),
+    ]);
   });
 
   it('emits step and completion signals on a bus', async () => {
