@@ -184,6 +184,7 @@ export interface CorrelationRule<E> {
   maxKeys?: number;
   /**
    * Most events held per key for count, distinct and aggregate rules; the oldest is dropped first.
+   * A count or distinct `atLeast` above it is rejected, since the rule could never fire.
    * Default 1,000. An allOf rule holds at most one event per part; a sequence of `n` steps at most
    * `n(n-1)/2` events per key (one partial per step before the last).
    */

@@ -341,8 +341,8 @@ function defaultTime(event: unknown): number {
  *   next event, or by a sweep inside `push` that visits one key per event, so an idle key is
  *   released within one pass over the keys. There are no timers and nothing to close.
  * - Cost is O(1) amortised per event per rule for count, distinct, sum, avg, min and max
- *   conditions, O(steps) for sequences and O(parts) for allOf. A late event costs O(events held by
- *   its key).
+ *   conditions, O(steps) for sequences and O(parts) for allOf, plus the size of the matches
+ *   returned (suppressed matches are not built). A late event costs O(events held by its key).
  * - `push` throws only for an event without a finite time; rule predicates that throw propagate to
  *   the caller, after the rules before them have seen the event.
  *
