@@ -390,6 +390,32 @@ describe('Correlator: sequence', () => {
     }
   });
 
+  it('a late until only clears partial sequences that started before it', () => {
+    const correlator = new Correlator<Ev>({ rules: [seq()] });
+    const join = ev(100, { type: 'join' });
+    const msg = ev(200, { type: 'msg' });
+    // The ban happened before this join: it cannot interrupt a sequence that began after it.
+    const matches = run(correlator, [
+      join,
+      msg,
+      ev(50, { type: 'ban' }),
+      ev(300, { type: 'leave' }),
+    ]);
+    expect(matches).toHaveLength(1);
+    expect(matches[0]?.events).toEqual([join, msg, matches[0]?.events[2]]);
+    // A late ban that falls inside the sequence does break it.
+    const broken = new Correlator<Ev>({ rules: [seq()] });
+    expect(
+      run(broken, [
+        ev(100, { type: 'join' }),
+        ev(200, { type: 'msg' }),
+        ev(150, { type: 'ban' }),
+        ev(300, { type: 'leave' }),
+      ]),
+    ).toEqual([]);
+    expect(broken.stats().events).toBe(0);
+  });
+
   it('keeps its held-events figure exact when a step predicate throws', () => {
     const correlator = new Correlator<Ev>({
       rules: [

@@ -104,7 +104,8 @@ export interface CorrelationStep<E> {
  * Fires when a key sees events matching `steps` in order, all within the rule's `windowMs` (the
  * EQL `maxspan`: last time minus first time at most `windowMs`). Order is event-time order: a late
  * event never extends a partial sequence whose last step is newer than it. An event matching `until` clears
- * every partial sequence of its key (EQL `until`). Sigma's `temporal_ordered` is this condition.
+ * every partial sequence of its key that had started by its time (EQL `until`). Sigma's
+ * `temporal_ordered` is this condition.
  *
  * @typeParam E - Event type.
  */
@@ -113,7 +114,10 @@ export interface SequenceCondition<E> {
   type: 'sequence';
   /** Ordered steps, at least one. */
   steps: readonly CorrelationStep<E>[];
-  /** Optional reset predicate, checked before the steps. */
+  /**
+   * Optional reset predicate, checked before the steps: a matching event ends the key's partial
+   * sequences that began at or before its time.
+   */
   until?: (event: E) => boolean;
 }
 

@@ -392,7 +392,7 @@ export class SequenceState<E> implements KeyState<E> {
   add(event: E, time: number): RawMatch<E> | undefined {
     if (time > this.newest) this.newest = time;
     if (this.condition.until?.(event) === true) {
-      this.clear();
+      this.#interrupt(time);
       return undefined;
     }
     const steps = this.condition.steps;
@@ -439,6 +439,21 @@ export class SequenceState<E> implements KeyState<E> {
   clear(): void {
     this.#partials.fill(undefined);
     this.held = 0;
+  }
+
+  /**
+   * `until` at `time` ends every partial that had started by then. In order that is all of them; a
+   * late `until` leaves alone the partials that began after it happened.
+   */
+  #interrupt(time: number): void {
+    const partials = this.#partials;
+    for (let index = 0; index < partials.length; index += 1) {
+      const partial = partials[index];
+      if (partial !== undefined && partial.first <= time) {
+        partials[index] = undefined;
+        this.held -= partial.events.length;
+      }
+    }
   }
 }
 
