@@ -398,7 +398,7 @@ export function defineWorkflow<In>(): WorkflowBuilder<In, Record<never, never>> 
 function checkPositive(step: string, name: string, value: unknown): void {
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
     throw new WorkflowDefinitionError(
-      `step "${step}": ${name} must be a positive finite number of ms, got ${String(value)}`,
+      `step "${step}": ${name} must be a positive finite number, got ${String(value)}`,
     );
   }
 }
@@ -426,6 +426,21 @@ function validateSteps<In>(steps: readonly WorkflowStep<In>[]): void {
       );
     }
     if (step.timeoutMs !== undefined) checkPositive(step.name, 'timeoutMs', step.timeoutMs);
+    const backoff = step.backoff;
+    if (backoff !== undefined) {
+      // Checked here: a NaN or negative delay would otherwise become a 1 ms timer.
+      if (backoff.initialMs !== undefined) {
+        checkPositive(step.name, 'backoff.initialMs', backoff.initialMs);
+      }
+      if (backoff.factor !== undefined) checkPositive(step.name, 'backoff.factor', backoff.factor);
+      if (backoff.maxMs !== undefined) checkPositive(step.name, 'backoff.maxMs', backoff.maxMs);
+      const jitter = backoff.jitter;
+      if (jitter !== undefined && !(typeof jitter === 'number' && jitter >= 0 && jitter <= 1)) {
+        throw new WorkflowDefinitionError(
+          `step "${step.name}": backoff.jitter must be a number from 0 to 1, got ${String(jitter)}`,
+        );
+      }
+    }
   }
 }
 
@@ -530,8 +545,8 @@ function safeLogger(logger: Logger): Logger {
  * @param input - Passed to every step.
  * @param options - Name, cancellation, overall timeout, clock, randomness, logger and bus.
  * @returns The per-step results, the values and the overall status.
- * @throws {@link WorkflowDefinitionError} (as a rejection) when the steps are malformed; nothing
- * runs then.
+ * @throws {@link WorkflowDefinitionError} (as a rejection) when the steps are malformed (names,
+ * `run`, `retries`, `timeoutMs`, `backoff`) or `options.timeoutMs` is invalid; nothing runs then.
  *
  * @example
  * ```ts
@@ -578,7 +593,15 @@ export async function runWorkflow<In>(
 ): Promise<WorkflowResult<Record<string, unknown>>> {
   const list = steps instanceof WorkflowBuilder ? steps.steps : steps;
   validateSteps(list);
-  if (options.timeoutMs !== undefined) checkPositive('(workflow)', 'timeoutMs', options.timeoutMs);
+  const timeoutMs: unknown = options.timeoutMs;
+  if (
+    timeoutMs !== undefined &&
+    !(typeof timeoutMs === 'number' && Number.isFinite(timeoutMs) && timeoutMs > 0)
+  ) {
+    throw new WorkflowDefinitionError(
+      `runWorkflow: options.timeoutMs must be a positive finite number of ms, got ${String(timeoutMs)}`,
+    );
+  }
   const clock = options.clock ?? systemClock;
   const random = options.random ?? Math.random;
   const logger = options.logger === undefined ? noopLogger : safeLogger(options.logger);

@@ -408,8 +408,20 @@ describe('runWorkflow', () => {
       /timeoutMs/,
     );
     await expect(runWorkflow([{ name: 'a', run }], undefined, { timeoutMs: -5 })).rejects.toThrow(
-      /timeoutMs/,
+      /options\.timeoutMs must be a positive/,
     );
+    for (const backoff of [
+      { initialMs: -1 },
+      { initialMs: Number.NaN },
+      { factor: 0 },
+      { maxMs: Number.POSITIVE_INFINITY },
+      { jitter: Number.NaN },
+      { jitter: 2 },
+    ]) {
+      await expect(
+        runWorkflow([{ name: 'a', retries: 1, backoff, run }], undefined),
+      ).rejects.toThrow(/step "a": backoff\./);
+    }
     await expect(
       runWorkflow('steps' as unknown as WorkflowStep<undefined>[], undefined),
     ).rejects.toThrow(/array/);
