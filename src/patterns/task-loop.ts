@@ -93,7 +93,10 @@ export interface LoopOptions {
   runOnStart?: boolean;
   /** Adds a random delay in [0, jitterMs) to every scheduled run (default 0). */
   jitterMs?: number;
-  /** Per-run limit in ms: the run's signal is aborted and the run counts as failed. */
+  /**
+   * Per-run limit in ms (at most 2^31-1, the longest a timer can wait): the run's signal is
+   * aborted and the run counts as failed.
+   */
   timeoutMs?: number;
   /** Extra delay after consecutive failures. */
   backoff?: LoopBackoffOptions;
@@ -239,7 +242,14 @@ export class TaskLoop {
     }
     if (options.jitterMs !== undefined && options.jitterMs !== 0)
       positive('jitterMs', options.jitterMs);
-    if (options.timeoutMs !== undefined) positive('timeoutMs', options.timeoutMs);
+    if (options.timeoutMs !== undefined) {
+      // The run timeout is a single timer, so it must fit one.
+      if (positive('timeoutMs', options.timeoutMs) > MAX_TIMER_DELAY_MS) {
+        throw new LoopOptionError(
+          `createLoop: timeoutMs must be at most ${MAX_TIMER_DELAY_MS} ms (about 24.8 days), got ${options.timeoutMs}`,
+        );
+      }
+    }
     const backoff = options.backoff ?? {};
     this.#backoff = {
       initialMs:

@@ -160,7 +160,7 @@ export interface BackoffOptions {
   initialMs?: number;
   /** Growth per retry (default 2). */
   factor?: number;
-  /** Upper bound of a delay, in ms (default 10,000). */
+  /** Upper bound of a delay, in ms (default 10,000; at most 2^31-1, the longest timer). */
   maxMs?: number;
   /**
    * Share of each delay that is random, 0..1 (default 1, "full jitter"): the delay is
@@ -188,7 +188,10 @@ export interface StepOptions {
   optional?: boolean;
   /** Retries after a failed attempt (default 0). */
   retries?: number;
-  /** Limit of each attempt, in ms. The attempt's signal is aborted and the attempt fails. */
+  /**
+   * Limit of each attempt, in ms (at most 2^31-1, the longest a timer can wait). The attempt's
+   * signal is aborted and the attempt fails.
+   */
   timeoutMs?: number;
   /** Delays between attempts. */
   backoff?: BackoffOptions;
@@ -271,7 +274,7 @@ export interface WorkflowOptions {
   name?: string;
   /** Cancels the workflow: the running attempt's signal is aborted and no further step starts. */
   signal?: AbortSignal;
-  /** Limit of the whole run in ms, backoff included. */
+  /** Limit of the whole run in ms, backoff included (at most 2^31-1, the longest timer). */
   timeoutMs?: number;
   /** Time source and timers (default {@link systemClock}). */
   clock?: Clock;
@@ -395,10 +398,18 @@ export function defineWorkflow<In>(): WorkflowBuilder<In, Record<never, never>> 
   return new WorkflowBuilder<In, Record<never, never>>();
 }
 
-function checkPositive(step: string, name: string, value: unknown): void {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+/** Longest delay a timer honours (about 24.8 days); a longer one fires after 1 ms. */
+const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
+
+function checkPositive(step: string, name: string, value: unknown, timer = false): void {
+  if (
+    typeof value !== 'number' ||
+    !Number.isFinite(value) ||
+    value <= 0 ||
+    (timer && value > MAX_TIMER_DELAY_MS)
+  ) {
     throw new WorkflowDefinitionError(
-      `step "${step}": ${name} must be a positive finite number, got ${String(value)}`,
+      `step "${step}": ${name} must be a positive finite number${timer ? ` of ms up to ${MAX_TIMER_DELAY_MS}` : ''}, got ${String(value)}`,
     );
   }
 }
@@ -425,7 +436,7 @@ function validateSteps<In>(steps: readonly WorkflowStep<In>[]): void {
         `step "${step.name}": retries must be a non-negative integer, got ${String(retries)}`,
       );
     }
-    if (step.timeoutMs !== undefined) checkPositive(step.name, 'timeoutMs', step.timeoutMs);
+    if (step.timeoutMs !== undefined) checkPositive(step.name, 'timeoutMs', step.timeoutMs, true);
     const backoff = step.backoff;
     if (backoff !== undefined) {
       // Checked here: a NaN or negative delay would otherwise become a 1 ms timer.
@@ -433,7 +444,9 @@ function validateSteps<In>(steps: readonly WorkflowStep<In>[]): void {
         checkPositive(step.name, 'backoff.initialMs', backoff.initialMs);
       }
       if (backoff.factor !== undefined) checkPositive(step.name, 'backoff.factor', backoff.factor);
-      if (backoff.maxMs !== undefined) checkPositive(step.name, 'backoff.maxMs', backoff.maxMs);
+      if (backoff.maxMs !== undefined) {
+        checkPositive(step.name, 'backoff.maxMs', backoff.maxMs, true);
+      }
       const jitter = backoff.jitter;
       if (jitter !== undefined && !(typeof jitter === 'number' && jitter >= 0 && jitter <= 1)) {
         throw new WorkflowDefinitionError(
@@ -596,10 +609,10 @@ export async function runWorkflow<In>(
   const timeoutMs: unknown = options.timeoutMs;
   if (
     timeoutMs !== undefined &&
-    !(typeof timeoutMs === 'number' && Number.isFinite(timeoutMs) && timeoutMs > 0)
+    !(typeof timeoutMs === 'number' && timeoutMs > 0 && timeoutMs <= MAX_TIMER_DELAY_MS)
   ) {
     throw new WorkflowDefinitionError(
-      `runWorkflow: options.timeoutMs must be a positive finite number of ms, got ${String(timeoutMs)}`,
+      `runWorkflow: options.timeoutMs must be a positive number of ms up to ${MAX_TIMER_DELAY_MS}, got ${String(timeoutMs)}`,
     );
   }
   const clock = options.clock ?? systemClock;

@@ -411,6 +411,7 @@ describe('createLoop', () => {
     expect(() => createLoop(task, { cron: 'not a cron' })).toThrow(/cron pattern/);
     expect(() => createLoop(task, { intervalMs: 1, jitterMs: -1 })).toThrow(/jitterMs/);
     expect(() => createLoop(task, { intervalMs: 1, timeoutMs: Number.NaN })).toThrow(/timeoutMs/);
+    expect(() => createLoop(task, { intervalMs: 1, timeoutMs: 2 ** 31 })).toThrow(/at most/);
     expect(() => createLoop(task, { intervalMs: 1, backoff: { factor: 0 } })).toThrow(/factor/);
     expect(() => createLoop('task' as unknown as () => void, { intervalMs: 1 })).toThrow(
       /function/,

@@ -410,11 +410,19 @@ describe('runWorkflow', () => {
     await expect(runWorkflow([{ name: 'a', run }], undefined, { timeoutMs: -5 })).rejects.toThrow(
       /options\.timeoutMs must be a positive/,
     );
+    // Timers cannot wait longer than 2^31-1 ms: a longer timeout would fire after 1 ms.
+    await expect(
+      runWorkflow([{ name: 'a', run }], undefined, { timeoutMs: 30 * 86_400_000 }),
+    ).rejects.toThrow(/up to 2147483647/);
+    await expect(runWorkflow([{ name: 'a', timeoutMs: 2 ** 31, run }], undefined)).rejects.toThrow(
+      /up to 2147483647/,
+    );
     for (const backoff of [
       { initialMs: -1 },
       { initialMs: Number.NaN },
       { factor: 0 },
       { maxMs: Number.POSITIVE_INFINITY },
+      { maxMs: 2 ** 31 },
       { jitter: Number.NaN },
       { jitter: 2 },
     ]) {
