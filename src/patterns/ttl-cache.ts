@@ -30,7 +30,10 @@ export class TtlCacheOptionError extends SocKitError {
 export interface TtlCacheOptions<K, V> {
   /** Most entries held at once (positive integer). The least recently used entry is evicted first. */
   max: number;
-  /** Default time to live of an entry, in ms (positive, finite). {@link TtlCache.set} can override it per entry. */
+  /**
+   * Default time to live of an entry, in ms (a positive integer). {@link TtlCache.set} can
+   * override it per entry.
+   */
   ttlMs: number;
   /**
    * Optional bound on the summed size of all entries, as measured by `sizeCalculation`. Both
@@ -138,12 +141,13 @@ export class TtlCache<K extends NonNullable<unknown>, V extends NonNullable<unkn
 
   /**
    * @param options - Bounds, default TTL, sweep interval and clock.
-   * @throws {@link TtlCacheOptionError} when `max`, `ttlMs`, `maxSize` or `purgeIntervalMs` is not
-   * a positive number, or `maxSize` is set without `sizeCalculation`.
+   * @throws {@link TtlCacheOptionError} when `max`, `ttlMs` or `maxSize` is not a positive integer,
+   * `purgeIntervalMs` is not a positive number, or `maxSize` is set without `sizeCalculation`.
    */
   constructor(options: TtlCacheOptions<K, V>) {
     assertPositive('max', options.max, true);
-    assertPositive('ttlMs', options.ttlMs, false);
+    // lru-cache needs an integer default TTL (it throws a bare TypeError otherwise).
+    assertPositive('ttlMs', options.ttlMs, true);
     if (options.purgeIntervalMs !== undefined) {
       assertPositive('purgeIntervalMs', options.purgeIntervalMs, false);
     }

@@ -217,6 +217,7 @@ describe('TtlCache', () => {
     expect(() => new TtlCache({ max: 0, ttlMs: 1 })).toThrow(TtlCacheOptionError);
     expect(() => new TtlCache({ max: 1.5, ttlMs: 1 })).toThrow(/max must be a positive integer/);
     expect(() => new TtlCache({ max: 1, ttlMs: Number.NaN })).toThrow(/ttlMs/);
+    expect(() => new TtlCache({ max: 1, ttlMs: 1.5 })).toThrow(TtlCacheOptionError);
     expect(() => new TtlCache({ max: 1, ttlMs: 1, purgeIntervalMs: 0 })).toThrow(/purgeIntervalMs/);
     expect(() => new TtlCache({ max: 1, ttlMs: 1, maxSize: 10 })).toThrow(/sizeCalculation/);
     const cache = new TtlCache<string, number>({ max: 1, ttlMs: 1 });
