@@ -177,7 +177,9 @@ export interface CorrelationRule<E> {
   afterMatch?: 'reset' | 'keep';
   /**
    * A key not touched for this long (in event time, against the newest event the rule has seen) is
-   * forgotten. Default: the larger of `windowMs` and `suppressMs`.
+   * forgotten. Default: the larger of `windowMs` and `suppressMs`. A key forgotten (or evicted by
+   * `maxKeys`) loses its suppression with it, so a value below `suppressMs` shortens the cooldown
+   * of keys that go quiet.
    */
   keyTtlMs?: number;
   /**
