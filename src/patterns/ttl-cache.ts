@@ -232,6 +232,7 @@ export class TtlCache<K extends NonNullable<unknown>, V extends NonNullable<unkn
    * @param ttlMs - TTL of this entry in ms; defaults to the cache's `ttlMs`.
    * @returns This cache, for chaining.
    * @throws {@link TtlCacheOptionError} when `ttlMs` is given and is not a positive finite number.
+   * Whatever `sizeCalculation` throws (the entry is then not stored).
    *
    * @example
    * ```ts
@@ -329,8 +330,9 @@ export class TtlCache<K extends NonNullable<unknown>, V extends NonNullable<unkn
    * @param loader - Produces the value on a miss (sync or async; must not return null/undefined).
    * @param ttlMs - TTL of the loaded entry; defaults to the cache's `ttlMs`.
    * @returns The cached or freshly loaded value.
-   * @throws Whatever `loader` throws (as a rejection). {@link TtlCacheOptionError} (as a rejection)
-   * when the loader returns `null`/`undefined` or `ttlMs` is invalid.
+   * @throws Whatever `loader` throws (as a rejection), or what storing the value throws (a
+   * throwing `sizeCalculation`). {@link TtlCacheOptionError} (as a rejection) when the loader
+   * returns `null`/`undefined` or `ttlMs` is invalid.
    *
    * @example
    * ```ts
@@ -360,7 +362,12 @@ export class TtlCache<K extends NonNullable<unknown>, V extends NonNullable<unkn
       }
     }
     this.#loads += 1;
-    const promise = this.#load(key, loader);
+    // Storing is part of the promise callers get: if it throws (a sizeCalculation that throws),
+    // they get that error, nothing is cached, and no rejection goes unhandled.
+    const promise = this.#load(key, loader).then((value) => {
+      if (this.#pending.get(key) === entry) this.set(key, value, ttlMs);
+      return value;
+    });
     const entry: PendingLoad<V> = { promise };
     this.#pending.set(key, entry);
     const settle = (): void => {
@@ -368,16 +375,10 @@ export class TtlCache<K extends NonNullable<unknown>, V extends NonNullable<unkn
       // load must not be undone by the older load finishing.
       if (this.#pending.get(key) === entry) this.#pending.delete(key);
     };
-    promise.then(
-      (value) => {
-        if (this.#pending.get(key) === entry) this.set(key, value, ttlMs);
-        settle();
-      },
-      () => {
-        this.#loadFailures += 1;
-        settle();
-      },
-    );
+    promise.then(settle, () => {
+      this.#loadFailures += 1;
+      settle();
+    });
     return promise;
   }
 

@@ -200,6 +200,23 @@ describe('TtlCache', () => {
       expect(cache.has('k')).toBe(false);
     });
 
+    it('rejects, stores nothing and loads again when the loaded value cannot be stored', async () => {
+      const cache = new TtlCache<string, string>({
+        max: 10,
+        ttlMs: 1000,
+        maxSize: 100,
+        sizeCalculation: (value) => {
+          if (value === 'unsizable') throw new Error('cannot size');
+          return value.length;
+        },
+      });
+      await expect(cache.getOrLoad('k', () => 'unsizable')).rejects.toThrow('cannot size');
+      expect(cache.stats()).toMatchObject({ pendingLoads: 0, loadFailures: 1, size: 0 });
+      await expect(cache.getOrLoad('k', () => 'fine')).resolves.toBe('fine');
+      expect(cache.get('k')).toBe('fine');
+      expect(() => cache.set('x', 'unsizable')).toThrow('cannot size');
+    });
+
     it('applies the TTL given to getOrLoad and rejects bad input', async () => {
       const clock = manualClock();
       const cache = new TtlCache<string, string>({ max: 10, ttlMs: 10_000, clock });
