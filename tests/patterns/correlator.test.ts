@@ -753,6 +753,69 @@ describe('Correlator properties', () => {
     );
   });
 
+  it('every sequence match is ordered, within its span and not interrupted by until', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            user: fc.constantFrom('a', 'b'),
+            jump: fc.integer({ min: -40, max: 40 }),
+            kind: fc.constantFrom('join', 'msg', 'leave', 'ban', 'other'),
+          }),
+          { maxLength: 300 },
+        ),
+        fc.integer({ min: 1, max: 100 }),
+        fc.boolean(),
+        (items, windowMs, keep) => {
+          let clock = 1000;
+          const events = items.map(({ user, jump, kind }) => {
+            clock += jump;
+            return ev(clock, { user, type: kind });
+          });
+          const order = ['join', 'msg', 'leave'];
+          const correlator = new Correlator<Ev>({
+            rules: [
+              {
+                name: 's',
+                groupBy: 'user',
+                windowMs,
+                afterMatch: keep ? 'keep' : 'reset',
+                condition: {
+                  type: 'sequence',
+                  steps: order.map((type) => ({ name: type, where: (e: Ev) => e.type === type })),
+                  until: (e) => e.type === 'ban',
+                },
+              },
+            ],
+          });
+          events.forEach((event, index) => {
+            for (const match of correlator.push(event)) {
+              const members = match.events;
+              expect(members.map((member) => member.type)).toEqual(order);
+              expect(members.every((member) => member.user === match.key)).toBe(true);
+              expect(members.at(-1)).toBe(event);
+              for (let at = 1; at < members.length; at += 1) {
+                expect(members[at]!.timestamp).toBeGreaterThanOrEqual(members[at - 1]!.timestamp);
+              }
+              expect(match.firstTime).toBe(members[0]!.timestamp);
+              expect(match.lastTime).toBe(event.timestamp);
+              expect(match.lastTime - match.firstTime).toBeLessThanOrEqual(windowMs);
+              // No ban of this key arrived after the first member at a time inside the sequence.
+              const firstIndex = events.indexOf(members[0]!);
+              for (let at = firstIndex + 1; at < index; at += 1) {
+                const other = events[at]!;
+                if (other.user === match.key && other.type === 'ban') {
+                  expect(other.timestamp).toBeLessThan(match.firstTime);
+                }
+              }
+            }
+          });
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
   it('never holds more keys or events than its caps', () => {
     fc.assert(
       fc.property(
