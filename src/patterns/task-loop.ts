@@ -93,7 +93,10 @@ export interface LoopOptions {
   runOnStart?: boolean;
   /** Adds a random delay in [0, jitterMs) to every scheduled run (default 0). */
   jitterMs?: number;
-  /** Per-run limit in ms: the run's signal is aborted and the run counts as failed. */
+  /**
+   * Per-run limit in ms (at most 2^31-1, the longest a timer can wait): the run's signal is
+   * aborted and the run counts as failed.
+   */
   timeoutMs?: number;
   /** Extra delay after consecutive failures. */
   backoff?: LoopBackoffOptions;
@@ -141,6 +144,9 @@ export interface LoopStatus {
   /** The interval, in interval mode. */
   intervalMs?: number;
 }
+
+/** Longest delay a Node (or browser) timer honours; longer ones fire after 1 ms. */
+const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
 
 function positive(name: string, value: unknown): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
@@ -236,7 +242,14 @@ export class TaskLoop {
     }
     if (options.jitterMs !== undefined && options.jitterMs !== 0)
       positive('jitterMs', options.jitterMs);
-    if (options.timeoutMs !== undefined) positive('timeoutMs', options.timeoutMs);
+    if (options.timeoutMs !== undefined) {
+      // The run timeout is a single timer, so it must fit one.
+      if (positive('timeoutMs', options.timeoutMs) > MAX_TIMER_DELAY_MS) {
+        throw new LoopOptionError(
+          `createLoop: timeoutMs must be at most ${MAX_TIMER_DELAY_MS} ms (about 24.8 days), got ${options.timeoutMs}`,
+        );
+      }
+    }
     const backoff = options.backoff ?? {};
     this.#backoff = {
       initialMs:
@@ -300,7 +313,8 @@ export class TaskLoop {
         this.#started = false;
         this.#stopped = true;
         this.#lastError = error;
-        this.#logger.error(
+        this.#log(
+          'error',
           { loop: this.#name, err: error },
           'loop waitFor rejected; loop not started',
         );
@@ -311,7 +325,9 @@ export class TaskLoop {
   /**
    * Stops the loop: cancels the pending timer, aborts the running task's signal (reason: a
    * {@link LoopAbortError} with code `LOOP_STOPPED`) and resolves once that run has settled.
-   * Calling it again returns the same promise; calling it on an idle loop resolves at once.
+   * Calling it again returns the same promise; calling it on an idle loop resolves at once. The
+   * task itself may call it (the run is then aborted), but must not await it: it would wait for
+   * itself.
    *
    * @returns Resolves when nothing of the loop is running or scheduled.
    * @throws Never (the promise never rejects).
@@ -347,7 +363,8 @@ export class TaskLoop {
 
   /**
    * Runs the task now. If a run is in progress, returns that run's outcome instead of starting
-   * another (runs never overlap). On a started loop the schedule continues from this run.
+   * another (runs never overlap, even when the task calls this on its own loop; awaiting it from
+   * inside the task would wait for itself). On a started loop the schedule continues from this run.
    *
    * @returns The run's outcome; never rejects because the task failed.
    * @throws {@link LoopAbortError} (as a rejection, code `LOOP_STOPPED`) while the loop is stopping.
@@ -429,6 +446,15 @@ export class TaskLoop {
     return status;
   }
 
+  /** Logs, never throws: a failing logger must not stop the loop or leave a run unsettled. */
+  #log(level: 'warn' | 'error', bindings: Record<string, unknown>, message: string): void {
+    try {
+      this.#logger[level](bindings, message);
+    } catch {
+      // Nothing better to do with a broken logger than carry on.
+    }
+  }
+
   #currentState(): LoopState {
     if (this.#stopping !== undefined) return 'stopping';
     if (this.#current !== undefined) return 'running';
@@ -470,18 +496,36 @@ export class TaskLoop {
       const next = this.#cron.nextRun(new Date(due));
       if (next === null) {
         // The pattern has no future occurrence: nothing left to schedule.
-        this.#logger.warn({ loop: this.#name }, 'cron pattern has no future run; loop idle');
+        this.#log('warn', { loop: this.#name }, 'cron pattern has no future run; loop idle');
         return;
       }
       due = next.getTime();
     }
     if (this.#jitterMs > 0) due += this.#random() * this.#jitterMs;
     this.#nextRun = due;
-    this.#timer = this.#clock.setTimeout(() => {
-      this.#timer = undefined;
-      this.#nextRun = undefined;
-      void this.#runAndReschedule();
-    }, due - now);
+    this.#arm(due, now);
+  }
+
+  /**
+   * Sets the timer for `due`. Timers cannot wait longer than 2^31-1 ms (about 24.8 days; longer
+   * delays fire after 1 ms), so a far-off run (a yearly cron, a 40-day interval) is reached in
+   * chunks of at most that length.
+   */
+  #arm(due: number, now: number): void {
+    const delay = due - now;
+    const chunked = delay > MAX_TIMER_DELAY_MS;
+    this.#timer = this.#clock.setTimeout(
+      () => {
+        this.#timer = undefined;
+        if (chunked) {
+          this.#arm(due, this.#clock.now());
+          return;
+        }
+        this.#nextRun = undefined;
+        void this.#runAndReschedule();
+      },
+      chunked ? MAX_TIMER_DELAY_MS : delay,
+    );
   }
 
   /**
@@ -515,13 +559,21 @@ export class TaskLoop {
           'timeout',
           `loop "${this.#name}" run ${run} ran past ${limit} ms`,
         );
-        this.#logger.warn(
+        this.#log(
+          'warn',
           { loop: this.#name, run, timeoutMs: limit },
           'loop run timed out; aborting it and waiting for it to settle',
         );
         controller.abort(timeoutError);
       }, limit);
     }
+    // Register the run before calling the task: a task that calls runNow() or stop() on its own
+    // loop before its first await must see this run in flight (no nested run, stop() waits).
+    let settle!: (outcome: LoopRunOutcome) => void;
+    const current = new Promise<LoopRunOutcome>((resolve) => {
+      settle = resolve;
+    });
+    this.#current = current;
     let pending: Promise<unknown>;
     try {
       pending = Promise.resolve(this.#task({ signal: controller.signal, run }));
@@ -539,7 +591,8 @@ export class TaskLoop {
         this.#failures += 1;
         this.#consecutiveFailures += 1;
         this.#lastError = failure;
-        this.#logger.error(
+        this.#log(
+          'error',
           { loop: this.#name, run, failures: this.#consecutiveFailures, err: failure },
           'loop run failed; the loop continues',
         );
@@ -548,11 +601,10 @@ export class TaskLoop {
       this.#consecutiveFailures = 0;
       return { ok: true, durationMs };
     };
-    const current = pending.then(
-      () => finish(undefined, false),
-      (error: unknown) => finish(error, true),
+    pending.then(
+      () => settle(finish(undefined, false)),
+      (error: unknown) => settle(finish(error, true)),
     );
-    this.#current = current;
     return current;
   }
 }

@@ -30,7 +30,10 @@ export class TtlCacheOptionError extends SocKitError {
 export interface TtlCacheOptions<K, V> {
   /** Most entries held at once (positive integer). The least recently used entry is evicted first. */
   max: number;
-  /** Default time to live of an entry, in ms (positive, finite). {@link TtlCache.set} can override it per entry. */
+  /**
+   * Default time to live of an entry, in ms (a positive integer). {@link TtlCache.set} can
+   * override it per entry.
+   */
   ttlMs: number;
   /**
    * Optional bound on the summed size of all entries, as measured by `sizeCalculation`. Both
@@ -46,7 +49,7 @@ export interface TtlCacheOptions<K, V> {
    * called.
    */
   purgeIntervalMs?: number;
-  /** Time source for expiry (default {@link systemClock}); must return positive epoch-like ms. */
+  /** Time source for expiry, in ms (default {@link systemClock}). */
   clock?: Clock;
 }
 
@@ -138,12 +141,13 @@ export class TtlCache<K extends NonNullable<unknown>, V extends NonNullable<unkn
 
   /**
    * @param options - Bounds, default TTL, sweep interval and clock.
-   * @throws {@link TtlCacheOptionError} when `max`, `ttlMs`, `maxSize` or `purgeIntervalMs` is not
-   * a positive number, or `maxSize` is set without `sizeCalculation`.
+   * @throws {@link TtlCacheOptionError} when `max`, `ttlMs` or `maxSize` is not a positive integer,
+   * `purgeIntervalMs` is not a positive number, or `maxSize` is set without `sizeCalculation`.
    */
   constructor(options: TtlCacheOptions<K, V>) {
     assertPositive('max', options.max, true);
-    assertPositive('ttlMs', options.ttlMs, false);
+    // lru-cache needs an integer default TTL (it throws a bare TypeError otherwise).
+    assertPositive('ttlMs', options.ttlMs, true);
     if (options.purgeIntervalMs !== undefined) {
       assertPositive('purgeIntervalMs', options.purgeIntervalMs, false);
     }
@@ -166,7 +170,24 @@ export class TtlCache<K extends NonNullable<unknown>, V extends NonNullable<unkn
       // 0 disables lru-cache's clock-caching timer, which would otherwise run on every read.
       ttlResolution: 0,
       ttlAutopurge: false,
-      perf: clock,
+      // lru-cache takes a start time of 0 to mean "no TTL", so an entry written when the clock
+      // reads exactly 0 (a test clock, fake timers at the epoch) would never expire.
+      // The system clock is read directly (still at call time, so fake timers apply): one call
+      // less on every get, whose cost is dominated by this read.
+      perf:
+        clock === systemClock
+          ? {
+              now: () => {
+                const now = Date.now();
+                return now === 0 ? Number.MIN_VALUE : now;
+              },
+            }
+          : {
+              now: () => {
+                const now = clock.now();
+                return now === 0 ? Number.MIN_VALUE : now;
+              },
+            },
       ...(options.maxSize === undefined ? {} : { maxSize: options.maxSize }),
       ...(options.sizeCalculation === undefined
         ? {}
@@ -211,6 +232,7 @@ export class TtlCache<K extends NonNullable<unknown>, V extends NonNullable<unkn
    * @param ttlMs - TTL of this entry in ms; defaults to the cache's `ttlMs`.
    * @returns This cache, for chaining.
    * @throws {@link TtlCacheOptionError} when `ttlMs` is given and is not a positive finite number.
+   * Whatever `sizeCalculation` throws (the entry is then not stored).
    *
    * @example
    * ```ts
@@ -308,8 +330,9 @@ export class TtlCache<K extends NonNullable<unknown>, V extends NonNullable<unkn
    * @param loader - Produces the value on a miss (sync or async; must not return null/undefined).
    * @param ttlMs - TTL of the loaded entry; defaults to the cache's `ttlMs`.
    * @returns The cached or freshly loaded value.
-   * @throws Whatever `loader` throws (as a rejection). {@link TtlCacheOptionError} (as a rejection)
-   * when the loader returns `null`/`undefined` or `ttlMs` is invalid.
+   * @throws Whatever `loader` throws (as a rejection), or what storing the value throws (a
+   * throwing `sizeCalculation`). {@link TtlCacheOptionError} (as a rejection) when the loader
+   * returns `null`/`undefined` or `ttlMs` is invalid.
    *
    * @example
    * ```ts
@@ -339,7 +362,12 @@ export class TtlCache<K extends NonNullable<unknown>, V extends NonNullable<unkn
       }
     }
     this.#loads += 1;
-    const promise = this.#load(key, loader);
+    // Storing is part of the promise callers get: if it throws (a sizeCalculation that throws),
+    // they get that error, nothing is cached, and no rejection goes unhandled.
+    const promise = this.#load(key, loader).then((value) => {
+      if (this.#pending.get(key) === entry) this.set(key, value, ttlMs);
+      return value;
+    });
     const entry: PendingLoad<V> = { promise };
     this.#pending.set(key, entry);
     const settle = (): void => {
@@ -347,16 +375,10 @@ export class TtlCache<K extends NonNullable<unknown>, V extends NonNullable<unkn
       // load must not be undone by the older load finishing.
       if (this.#pending.get(key) === entry) this.#pending.delete(key);
     };
-    promise.then(
-      (value) => {
-        if (this.#pending.get(key) === entry) this.set(key, value, ttlMs);
-        settle();
-      },
-      () => {
-        this.#loadFailures += 1;
-        settle();
-      },
-    );
+    promise.then(settle, () => {
+      this.#loadFailures += 1;
+      settle();
+    });
     return promise;
   }
 

@@ -160,7 +160,7 @@ export interface BackoffOptions {
   initialMs?: number;
   /** Growth per retry (default 2). */
   factor?: number;
-  /** Upper bound of a delay, in ms (default 10,000). */
+  /** Upper bound of a delay, in ms (default 10,000; at most 2^31-1, the longest timer). */
   maxMs?: number;
   /**
    * Share of each delay that is random, 0..1 (default 1, "full jitter"): the delay is
@@ -188,7 +188,10 @@ export interface StepOptions {
   optional?: boolean;
   /** Retries after a failed attempt (default 0). */
   retries?: number;
-  /** Limit of each attempt, in ms. The attempt's signal is aborted and the attempt fails. */
+  /**
+   * Limit of each attempt, in ms (at most 2^31-1, the longest a timer can wait). The attempt's
+   * signal is aborted and the attempt fails.
+   */
   timeoutMs?: number;
   /** Delays between attempts. */
   backoff?: BackoffOptions;
@@ -271,7 +274,7 @@ export interface WorkflowOptions {
   name?: string;
   /** Cancels the workflow: the running attempt's signal is aborted and no further step starts. */
   signal?: AbortSignal;
-  /** Limit of the whole run in ms, backoff included. */
+  /** Limit of the whole run in ms, backoff included (at most 2^31-1, the longest timer). */
   timeoutMs?: number;
   /** Time source and timers (default {@link systemClock}). */
   clock?: Clock;
@@ -395,10 +398,18 @@ export function defineWorkflow<In>(): WorkflowBuilder<In, Record<never, never>> 
   return new WorkflowBuilder<In, Record<never, never>>();
 }
 
-function checkPositive(step: string, name: string, value: unknown): void {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+/** Longest delay a timer honours (about 24.8 days); a longer one fires after 1 ms. */
+const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
+
+function checkPositive(step: string, name: string, value: unknown, timer = false): void {
+  if (
+    typeof value !== 'number' ||
+    !Number.isFinite(value) ||
+    value <= 0 ||
+    (timer && value > MAX_TIMER_DELAY_MS)
+  ) {
     throw new WorkflowDefinitionError(
-      `step "${step}": ${name} must be a positive finite number of ms, got ${String(value)}`,
+      `step "${step}": ${name} must be a positive finite number${timer ? ` of ms up to ${MAX_TIMER_DELAY_MS}` : ''}, got ${String(value)}`,
     );
   }
 }
@@ -425,7 +436,24 @@ function validateSteps<In>(steps: readonly WorkflowStep<In>[]): void {
         `step "${step.name}": retries must be a non-negative integer, got ${String(retries)}`,
       );
     }
-    if (step.timeoutMs !== undefined) checkPositive(step.name, 'timeoutMs', step.timeoutMs);
+    if (step.timeoutMs !== undefined) checkPositive(step.name, 'timeoutMs', step.timeoutMs, true);
+    const backoff = step.backoff;
+    if (backoff !== undefined) {
+      // Checked here: a NaN or negative delay would otherwise become a 1 ms timer.
+      if (backoff.initialMs !== undefined) {
+        checkPositive(step.name, 'backoff.initialMs', backoff.initialMs);
+      }
+      if (backoff.factor !== undefined) checkPositive(step.name, 'backoff.factor', backoff.factor);
+      if (backoff.maxMs !== undefined) {
+        checkPositive(step.name, 'backoff.maxMs', backoff.maxMs, true);
+      }
+      const jitter = backoff.jitter;
+      if (jitter !== undefined && !(typeof jitter === 'number' && jitter >= 0 && jitter <= 1)) {
+        throw new WorkflowDefinitionError(
+          `step "${step.name}": backoff.jitter must be a number from 0 to 1, got ${String(jitter)}`,
+        );
+      }
+    }
   }
 }
 
@@ -489,7 +517,26 @@ export function backoffDelay(options: BackoffOptions, retry: number, random: () 
 }
 
 function describe(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  try {
+    return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  } catch {
+    // e.g. an object without a prototype, which has no toString.
+    return Object.prototype.toString.call(error);
+  }
+}
+
+/** Wraps a logger so that a failing one cannot turn a workflow result into a rejection. */
+function safeLogger(logger: Logger): Logger {
+  const guard =
+    (level: 'debug' | 'info' | 'warn' | 'error') =>
+    (bindings: Record<string, unknown>, message?: string): void => {
+      try {
+        logger[level](bindings, message);
+      } catch {
+        // A broken log sink must not change the outcome of the workflow.
+      }
+    };
+  return { debug: guard('debug'), info: guard('info'), warn: guard('warn'), error: guard('error') };
 }
 
 /**
@@ -511,8 +558,8 @@ function describe(error: unknown): string {
  * @param input - Passed to every step.
  * @param options - Name, cancellation, overall timeout, clock, randomness, logger and bus.
  * @returns The per-step results, the values and the overall status.
- * @throws {@link WorkflowDefinitionError} (as a rejection) when the steps are malformed; nothing
- * runs then.
+ * @throws {@link WorkflowDefinitionError} (as a rejection) when the steps are malformed (names,
+ * `run`, `retries`, `timeoutMs`, `backoff`) or `options.timeoutMs` is invalid; nothing runs then.
  *
  * @example
  * ```ts
@@ -559,10 +606,18 @@ export async function runWorkflow<In>(
 ): Promise<WorkflowResult<Record<string, unknown>>> {
   const list = steps instanceof WorkflowBuilder ? steps.steps : steps;
   validateSteps(list);
-  if (options.timeoutMs !== undefined) checkPositive('(workflow)', 'timeoutMs', options.timeoutMs);
+  const timeoutMs: unknown = options.timeoutMs;
+  if (
+    timeoutMs !== undefined &&
+    !(typeof timeoutMs === 'number' && timeoutMs > 0 && timeoutMs <= MAX_TIMER_DELAY_MS)
+  ) {
+    throw new WorkflowDefinitionError(
+      `runWorkflow: options.timeoutMs must be a positive number of ms up to ${MAX_TIMER_DELAY_MS}, got ${String(timeoutMs)}`,
+    );
+  }
   const clock = options.clock ?? systemClock;
   const random = options.random ?? Math.random;
-  const logger = options.logger ?? noopLogger;
+  const logger = options.logger === undefined ? noopLogger : safeLogger(options.logger);
   const name = options.name ?? 'workflow';
   const started = clock.now();
   const controller = new AbortController();
@@ -612,13 +667,16 @@ export async function runWorkflow<In>(
 
   const values: Record<string, unknown> = {};
   const results: StepResult[] = [];
+  // A flag, not `stopError !== undefined`: a step may throw or reject with `undefined`.
+  let stopped = false;
   let stopError: unknown;
   let degraded = false;
   try {
     for (const step of list) {
       const optional = step.optional === true;
-      if (stopError !== undefined || controller.signal.aborted) {
-        stopError ??= controller.signal.reason;
+      if (stopped || controller.signal.aborted) {
+        if (!stopped) stopError = controller.signal.reason;
+        stopped = true;
         results.push({ name: step.name, status: 'skipped', optional, attempts: 0, durationMs: 0 });
         emitStep(
           {
@@ -659,6 +717,7 @@ export async function runWorkflow<In>(
       if (result.status === 'succeeded') {
         values[step.name] = result.value;
       } else if (result.status === 'cancelled' || !optional) {
+        stopped = true;
         stopError = result.error;
       } else {
         degraded = true;
@@ -672,7 +731,7 @@ export async function runWorkflow<In>(
   const durationMs = clock.now() - started;
   const base = { name, steps: results, durationMs };
   let result: WorkflowResult<Record<string, unknown>>;
-  if (stopError === undefined) {
+  if (!stopped) {
     result = { ...base, status: degraded ? 'degraded' : 'succeeded', values };
   } else {
     const status =

@@ -108,6 +108,20 @@ describe('Correlator: count rule', () => {
     expect(correlator.stats().suppressed).toBe(3);
   });
 
+  it('with keep, a match after the suppression still reports the whole window', () => {
+    const correlator = new Correlator<Ev>({
+      rules: [count(2, { afterMatch: 'keep', suppressMs: 500, windowMs: 1000 })],
+    });
+    const events = [ev(0), ev(1), ev(2), ev(300), ev(501)];
+    const matches = run(correlator, events);
+    expect(matches.map((m) => [m.firstTime, m.lastTime, m.value])).toEqual([
+      [0, 1, 2],
+      [0, 501, 5],
+    ]);
+    expect(matches[1]?.events).toEqual(events);
+    expect(correlator.stats()).toMatchObject({ matches: 2, suppressed: 2, events: 5 });
+  });
+
   it('inserts a late event inside the window in time order and drops older ones as late', () => {
     const correlator = new Correlator<Ev>({ rules: [count(3, { windowMs: 100 })] });
     const a = ev(100);
@@ -126,11 +140,12 @@ describe('Correlator: count rule', () => {
 
   it('caps events per key, dropping the oldest and counting drops', () => {
     const correlator = new Correlator<Ev>({
-      rules: [count(100, { maxEventsPerKey: 3, windowMs: 10_000 })],
+      rules: [count(3, { maxEventsPerKey: 3, windowMs: 10_000, afterMatch: 'keep' })],
     });
     const events = [ev(0), ev(1), ev(2), ev(3), ev(4)];
-    run(correlator, events);
+    const matches = run(correlator, events);
     expect(correlator.stats()).toMatchObject({ events: 3, droppedEvents: 2 });
+    expect(matches.at(-1)?.events).toEqual(events.slice(2));
     const capped = new Correlator<Ev>({ rules: [count(3, { maxEventsPerKey: 3 })] });
     expect(run(capped, [ev(0), ev(1), ev(2)])[0]?.events).toHaveLength(3);
   });
@@ -357,6 +372,82 @@ describe('Correlator: sequence', () => {
     ).toEqual([]);
   });
 
+  it('never completes a sequence with a late event that is older than the step before it', () => {
+    const correlator = new Correlator<Ev>({ rules: [seq()] });
+    const join = ev(100, { type: 'join' });
+    // Late but inside the window: it happened before the join, so it cannot be the step after it.
+    expect(run(correlator, [join, ev(50, { type: 'msg' }), ev(200, { type: 'leave' })])).toEqual(
+      [],
+    );
+    const msg = ev(300, { type: 'msg' });
+    const leave = ev(400, { type: 'leave' });
+    const [match] = run(correlator, [msg, leave]);
+    expect(match).toMatchObject({ events: [join, msg, leave], firstTime: 100, lastTime: 400 });
+    for (let index = 1; index < (match?.events.length ?? 0); index += 1) {
+      expect(match?.events[index]?.timestamp).toBeGreaterThanOrEqual(
+        match?.events[index - 1]?.timestamp ?? Number.POSITIVE_INFINITY,
+      );
+    }
+  });
+
+  it('a late until only clears partial sequences that started before it', () => {
+    const correlator = new Correlator<Ev>({ rules: [seq()] });
+    const join = ev(100, { type: 'join' });
+    const msg = ev(200, { type: 'msg' });
+    // The ban happened before this join: it cannot interrupt a sequence that began after it.
+    const matches = run(correlator, [
+      join,
+      msg,
+      ev(50, { type: 'ban' }),
+      ev(300, { type: 'leave' }),
+    ]);
+    expect(matches).toHaveLength(1);
+    expect(matches[0]?.events).toEqual([join, msg, matches[0]?.events[2]]);
+    // A late ban that falls inside the sequence does break it.
+    const broken = new Correlator<Ev>({ rules: [seq()] });
+    expect(
+      run(broken, [
+        ev(100, { type: 'join' }),
+        ev(200, { type: 'msg' }),
+        ev(150, { type: 'ban' }),
+        ev(300, { type: 'leave' }),
+      ]),
+    ).toEqual([]);
+    expect(broken.stats().events).toBe(0);
+  });
+
+  it('keeps its held-events figure exact when a step predicate throws', () => {
+    const correlator = new Correlator<Ev>({
+      rules: [
+        {
+          name: 'r',
+          groupBy: 'user',
+          windowMs: 1000,
+          keyTtlMs: 10_000,
+          condition: {
+            type: 'sequence',
+            steps: [
+              {
+                name: 'a',
+                where: (event) => {
+                  if (event.type === 'boom') throw new Error('predicate failed');
+                  return event.type === 'a';
+                },
+              },
+              { name: 'b', where: (event) => event.type === 'b' },
+              { name: 'c', where: (event) => event.type === 'c' },
+            ],
+          },
+        },
+      ],
+    });
+    correlator.push(ev(0, { type: 'a' }));
+    expect(correlator.stats().events).toBe(1);
+    // The partial from time 0 expires during this push, then the step predicate throws.
+    expect(() => correlator.push(ev(2000, { type: 'boom' }))).toThrow('predicate failed');
+    expect(correlator.stats().events).toBe(0);
+  });
+
   it('resets every partial sequence of the key on until', () => {
     const correlator = new Correlator<Ev>({ rules: [seq()] });
     expect(
@@ -513,6 +604,27 @@ describe('Correlator: validation', () => {
     );
   });
 
+  it('rejects a count or distinct threshold that the per-key event cap makes unreachable', () => {
+    expect(() => new Correlator<Ev>({ rules: [count(5, { maxEventsPerKey: 4 })] })).toThrow(
+      /atLeast \(5\) exceeds maxEventsPerKey \(4\)/,
+    );
+    expect(() => new Correlator<Ev>({ rules: [count(1001)] })).toThrow(CorrelationRuleError);
+    expect(
+      () =>
+        new Correlator<Ev>({
+          rules: [
+            {
+              name: 'd',
+              windowMs: 1,
+              maxEventsPerKey: 2,
+              condition: { type: 'distinct', field: 'user', atLeast: 3 },
+            },
+          ],
+        }),
+    ).toThrow(/maxEventsPerKey/);
+    expect(() => new Correlator<Ev>({ rules: [count(4, { maxEventsPerKey: 4 })] })).not.toThrow();
+  });
+
   it('rejects duplicate names and a missing rules array', () => {
     expect(() => new Correlator<Ev>({ rules: [count(1), count(2)] })).toThrow(CorrelationRuleError);
     expect(
@@ -641,6 +753,69 @@ describe('Correlator properties', () => {
     );
   });
 
+  it('every sequence match is ordered, within its span and not interrupted by until', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            user: fc.constantFrom('a', 'b'),
+            jump: fc.integer({ min: -40, max: 40 }),
+            kind: fc.constantFrom('join', 'msg', 'leave', 'ban', 'other'),
+          }),
+          { maxLength: 300 },
+        ),
+        fc.integer({ min: 1, max: 100 }),
+        fc.boolean(),
+        (items, windowMs, keep) => {
+          let clock = 1000;
+          const events = items.map(({ user, jump, kind }) => {
+            clock += jump;
+            return ev(clock, { user, type: kind });
+          });
+          const order = ['join', 'msg', 'leave'];
+          const correlator = new Correlator<Ev>({
+            rules: [
+              {
+                name: 's',
+                groupBy: 'user',
+                windowMs,
+                afterMatch: keep ? 'keep' : 'reset',
+                condition: {
+                  type: 'sequence',
+                  steps: order.map((type) => ({ name: type, where: (e: Ev) => e.type === type })),
+                  until: (e) => e.type === 'ban',
+                },
+              },
+            ],
+          });
+          events.forEach((event, index) => {
+            for (const match of correlator.push(event)) {
+              const members = match.events;
+              expect(members.map((member) => member.type)).toEqual(order);
+              expect(members.every((member) => member.user === match.key)).toBe(true);
+              expect(members.at(-1)).toBe(event);
+              for (let at = 1; at < members.length; at += 1) {
+                expect(members[at]!.timestamp).toBeGreaterThanOrEqual(members[at - 1]!.timestamp);
+              }
+              expect(match.firstTime).toBe(members[0]!.timestamp);
+              expect(match.lastTime).toBe(event.timestamp);
+              expect(match.lastTime - match.firstTime).toBeLessThanOrEqual(windowMs);
+              // No ban of this key arrived after the first member at a time inside the sequence.
+              const firstIndex = events.indexOf(members[0]!);
+              for (let at = firstIndex + 1; at < index; at += 1) {
+                const other = events[at]!;
+                if (other.user === match.key && other.type === 'ban') {
+                  expect(other.timestamp).toBeLessThan(match.firstTime);
+                }
+              }
+            }
+          });
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
   it('never holds more keys or events than its caps', () => {
     fc.assert(
       fc.property(
@@ -655,14 +830,20 @@ describe('Correlator properties', () => {
         fc.integer({ min: 1, max: 8 }),
         fc.integer({ min: 1, max: 10 }),
         (items, maxKeys, maxEventsPerKey) => {
-          const caps = { maxKeys, maxEventsPerKey, windowMs: 200 };
+          // afterMatch 'keep' never empties a key, the worst case for memory.
+          const caps = { maxKeys, maxEventsPerKey, windowMs: 200, afterMatch: 'keep' as const };
           const correlator = new Correlator<Ev>({
             rules: [
-              { name: 'c', groupBy: 'user', condition: { type: 'count', atLeast: 1000 }, ...caps },
+              {
+                name: 'c',
+                groupBy: 'user',
+                condition: { type: 'count', atLeast: maxEventsPerKey },
+                ...caps,
+              },
               {
                 name: 'd',
                 groupBy: 'type',
-                condition: { type: 'distinct', field: 'user', atLeast: 1000 },
+                condition: { type: 'distinct', field: 'user', atLeast: maxEventsPerKey },
                 ...caps,
               },
               {

@@ -303,6 +303,106 @@ describe('createLoop', () => {
     await loop.stop();
   });
 
+  it('waits out delays longer than the 24.8-day timer limit instead of firing at once', async () => {
+    const task = vi.fn();
+    // Node (and fake timers) fire any setTimeout above 2^31-1 ms after 1 ms.
+    const yearly = createLoop(task, { cron: '0 0 1 1 *', timezone: 'UTC' });
+    vi.setSystemTime(START + 1000);
+    yearly.start();
+    const due = Date.UTC(2027, 0, 1);
+    expect(yearly.status().nextRun).toBe(due);
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(task).not.toHaveBeenCalled();
+    await vi.advanceTimersByTimeAsync(due - Date.now() - 1);
+    expect(task).not.toHaveBeenCalled();
+    await vi.advanceTimersByTimeAsync(1);
+    expect(task).toHaveBeenCalledTimes(1);
+    await yearly.stop();
+
+    const slow = vi.fn();
+    const monthly = createLoop(slow, { intervalMs: 40 * 86_400_000 });
+    monthly.start();
+    await vi.advanceTimersByTimeAsync(30 * 86_400_000);
+    expect(slow).not.toHaveBeenCalled();
+    expect(monthly.status().state).toBe('scheduled');
+    await vi.advanceTimersByTimeAsync(10 * 86_400_000);
+    expect(slow).toHaveBeenCalledTimes(1);
+    await monthly.stop();
+  });
+
+  it('a task that calls runNow() or stop() on its own loop before its first await neither overlaps nor escapes stop()', async () => {
+    let active = 0;
+    let most = 0;
+    let calls = 0;
+    const loop = createLoop(
+      async () => {
+        calls += 1;
+        active += 1;
+        most = Math.max(most, active);
+        const joined = loop.runNow();
+        await vi.advanceTimersByTimeAsync(0);
+        active -= 1;
+        void joined;
+      },
+      { intervalMs: 1000 },
+    );
+    loop.start();
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(calls).toBe(1);
+    expect(most).toBe(1);
+    await loop.stop();
+
+    let finished = false;
+    let release!: () => void;
+    let stopped: Promise<void> | undefined;
+    const selfStopping = createLoop(
+      async ({ signal }) => {
+        stopped = selfStopping.stop();
+        expect(signal.aborted).toBe(true);
+        await new Promise<void>((resolve) => (release = resolve));
+        finished = true;
+      },
+      { intervalMs: 1000 },
+    );
+    selfStopping.start();
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(selfStopping.status()).toMatchObject({ state: 'stopping', running: true });
+    let stopResolved = false;
+    void stopped?.then(() => (stopResolved = true));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(stopResolved).toBe(false);
+    release();
+    await stopped;
+    expect(finished).toBe(true);
+    expect(selfStopping.status().state).toBe('stopped');
+  });
+
+  it('keeps going when the logger itself throws', async () => {
+    const broken: Logger = {
+      debug: () => undefined,
+      info: () => undefined,
+      warn: () => {
+        throw new Error('log sink down');
+      },
+      error: () => {
+        throw new Error('log sink down');
+      },
+    };
+    const task = vi.fn(() => Promise.reject(new Error('task failed')));
+    const loop = createLoop(task, {
+      intervalMs: 1000,
+      timeoutMs: 500,
+      backoff: { initialMs: 1000 },
+      logger: broken,
+    });
+    loop.start();
+    // Runs at 1000, 2000 (backoff 1 s) and 4000 (backoff 2 s).
+    await vi.advanceTimersByTimeAsync(4000);
+    expect(task).toHaveBeenCalledTimes(3);
+    expect(loop.status()).toMatchObject({ failures: 3, running: false, state: 'scheduled' });
+    await loop.stop();
+  });
+
   it('rejects invalid options', () => {
     const task = (): void => undefined;
     expect(() => createLoop(task, {})).toThrow(/exactly one of intervalMs and cron/);
@@ -311,6 +411,7 @@ describe('createLoop', () => {
     expect(() => createLoop(task, { cron: 'not a cron' })).toThrow(/cron pattern/);
     expect(() => createLoop(task, { intervalMs: 1, jitterMs: -1 })).toThrow(/jitterMs/);
     expect(() => createLoop(task, { intervalMs: 1, timeoutMs: Number.NaN })).toThrow(/timeoutMs/);
+    expect(() => createLoop(task, { intervalMs: 1, timeoutMs: 2 ** 31 })).toThrow(/at most/);
     expect(() => createLoop(task, { intervalMs: 1, backoff: { factor: 0 } })).toThrow(/factor/);
     expect(() => createLoop('task' as unknown as () => void, { intervalMs: 1 })).toThrow(
       /function/,

@@ -47,6 +47,22 @@ describe('TtlCache', () => {
     expect(cache.stats()).toMatchObject({ expirations: 1, size: 0 });
   });
 
+  it('expires entries written at clock time 0 too', () => {
+    const clock = manualClock(0);
+    const cache = new TtlCache<string, number>({ max: 10, ttlMs: 1000, clock });
+    cache.set('a', 1);
+    expect(cache.remainingTtl('a')).toBe(1000);
+    clock.advance(1001);
+    expect(cache.get('a')).toBeUndefined();
+    expect(cache.has('a')).toBe(false);
+    // The system clock under fake timers set to the epoch behaves the same.
+    vi.setSystemTime(0);
+    const system = new TtlCache<string, number>({ max: 10, ttlMs: 1000 });
+    system.set('b', 2);
+    vi.advanceTimersByTime(1001);
+    expect(system.get('b')).toBeUndefined();
+  });
+
   it('honours a per-entry TTL override', () => {
     const clock = manualClock();
     const cache = new TtlCache<string, number>({ max: 10, ttlMs: 1000, clock });
@@ -184,6 +200,23 @@ describe('TtlCache', () => {
       expect(cache.has('k')).toBe(false);
     });
 
+    it('rejects, stores nothing and loads again when the loaded value cannot be stored', async () => {
+      const cache = new TtlCache<string, string>({
+        max: 10,
+        ttlMs: 1000,
+        maxSize: 100,
+        sizeCalculation: (value) => {
+          if (value === 'unsizable') throw new Error('cannot size');
+          return value.length;
+        },
+      });
+      await expect(cache.getOrLoad('k', () => 'unsizable')).rejects.toThrow('cannot size');
+      expect(cache.stats()).toMatchObject({ pendingLoads: 0, loadFailures: 1, size: 0 });
+      await expect(cache.getOrLoad('k', () => 'fine')).resolves.toBe('fine');
+      expect(cache.get('k')).toBe('fine');
+      expect(() => cache.set('x', 'unsizable')).toThrow('cannot size');
+    });
+
     it('applies the TTL given to getOrLoad and rejects bad input', async () => {
       const clock = manualClock();
       const cache = new TtlCache<string, string>({ max: 10, ttlMs: 10_000, clock });
@@ -201,6 +234,7 @@ describe('TtlCache', () => {
     expect(() => new TtlCache({ max: 0, ttlMs: 1 })).toThrow(TtlCacheOptionError);
     expect(() => new TtlCache({ max: 1.5, ttlMs: 1 })).toThrow(/max must be a positive integer/);
     expect(() => new TtlCache({ max: 1, ttlMs: Number.NaN })).toThrow(/ttlMs/);
+    expect(() => new TtlCache({ max: 1, ttlMs: 1.5 })).toThrow(TtlCacheOptionError);
     expect(() => new TtlCache({ max: 1, ttlMs: 1, purgeIntervalMs: 0 })).toThrow(/purgeIntervalMs/);
     expect(() => new TtlCache({ max: 1, ttlMs: 1, maxSize: 10 })).toThrow(/sizeCalculation/);
     const cache = new TtlCache<string, number>({ max: 1, ttlMs: 1 });

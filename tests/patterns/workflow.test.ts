@@ -10,7 +10,7 @@ import {
   WorkflowTimeoutError,
   workflowSignals,
 } from '../../src/patterns/index.js';
-import type { WorkflowStep } from '../../src/patterns/index.js';
+import type { WorkflowOptions, WorkflowStep } from '../../src/patterns/index.js';
 import { backoffDelay } from '../../src/patterns/workflow.js';
 
 function recordingLogger(): Logger & { lines: string[] } {
@@ -66,6 +66,34 @@ describe('runWorkflow', () => {
     expect((result.error as Error).message).toBe('boom');
     expect(result.values).toEqual({ a: 1 });
     expect(result.steps.map((step) => step.status)).toEqual(['succeeded', 'failed', 'skipped']);
+    expect(later).not.toHaveBeenCalled();
+  });
+
+  it('treats a step that throws or rejects with undefined as failed', async () => {
+    const later = vi.fn();
+    const result = await runWorkflow(
+      [
+        {
+          name: 'a',
+          run: () => {
+            throw undefined;
+          },
+        },
+        { name: 'b', run: later },
+      ],
+      undefined,
+    );
+    expect(result.status).toBe('failed');
+    expect(result.steps.map((step) => step.status)).toEqual(['failed', 'skipped']);
+    expect(later).not.toHaveBeenCalled();
+    const rejected = await runWorkflow(
+      [
+        { name: 'a', run: () => Promise.reject(undefined as unknown as Error) },
+        { name: 'b', run: later },
+      ],
+      undefined,
+    );
+    expect(rejected.status).toBe('failed');
     expect(later).not.toHaveBeenCalled();
   });
 
@@ -260,6 +288,41 @@ describe('runWorkflow', () => {
     expect(result.steps[0]).toMatchObject({ status: 'cancelled', attempts: 1 });
   });
 
+  it('resolves with a result even when the logger throws and an error cannot be stringified', async () => {
+    const throwing = (): void => {
+      throw new Error('log sink down');
+    };
+    const logger: Logger = { debug: throwing, info: throwing, warn: throwing, error: throwing };
+    const emitted: unknown[] = [];
+    const bus = {
+      emit: (type: string, data: unknown) => {
+        emitted.push([type, data]);
+        return Promise.resolve();
+      },
+    } as unknown as NonNullable<WorkflowOptions['bus']>;
+    const opaque = Object.create(null) as object;
+    const pending = runWorkflow(
+      [
+        { name: 'a', retries: 1, backoff: { initialMs: 1 }, run: () => Promise.reject(opaque) },
+        { name: 'b', run: () => 1 },
+      ],
+      undefined,
+      { logger, bus },
+    );
+    await vi.advanceTimersByTimeAsync(10);
+    const result = await pending;
+    expect(result.status).toBe('failed');
+    expect(result.error).toBe(opaque);
+    expect(result.steps.map((step) => [step.status, step.attempts])).toEqual([
+      ['failed', 2],
+      ['skipped', 0],
+    ]);
+    expect(emitted[0]).toEqual([
+      'WORKFLOW_STEP',
+      expect.objectContaining({ step: 'a', status: 'failed', error: expect.any(String) }),
+    ]);
+  });
+
   it('emits step and completion signals on a bus', async () => {
     vi.useRealTimers();
     const bus = new SignalBus({
@@ -345,8 +408,28 @@ describe('runWorkflow', () => {
       /timeoutMs/,
     );
     await expect(runWorkflow([{ name: 'a', run }], undefined, { timeoutMs: -5 })).rejects.toThrow(
-      /timeoutMs/,
+      /options\.timeoutMs must be a positive/,
     );
+    // Timers cannot wait longer than 2^31-1 ms: a longer timeout would fire after 1 ms.
+    await expect(
+      runWorkflow([{ name: 'a', run }], undefined, { timeoutMs: 30 * 86_400_000 }),
+    ).rejects.toThrow(/up to 2147483647/);
+    await expect(runWorkflow([{ name: 'a', timeoutMs: 2 ** 31, run }], undefined)).rejects.toThrow(
+      /up to 2147483647/,
+    );
+    for (const backoff of [
+      { initialMs: -1 },
+      { initialMs: Number.NaN },
+      { factor: 0 },
+      { maxMs: Number.POSITIVE_INFINITY },
+      { maxMs: 2 ** 31 },
+      { jitter: Number.NaN },
+      { jitter: 2 },
+    ]) {
+      await expect(
+        runWorkflow([{ name: 'a', retries: 1, backoff, run }], undefined),
+      ).rejects.toThrow(/step "a": backoff\./);
+    }
     await expect(
       runWorkflow('steps' as unknown as WorkflowStep<undefined>[], undefined),
     ).rejects.toThrow(/array/);

@@ -102,8 +102,10 @@ export interface CorrelationStep<E> {
 
 /**
  * Fires when a key sees events matching `steps` in order, all within the rule's `windowMs` (the
- * EQL `maxspan`: last time minus first time at most `windowMs`). An event matching `until` clears
- * every partial sequence of its key (EQL `until`). Sigma's `temporal_ordered` is this condition.
+ * EQL `maxspan`: last time minus first time at most `windowMs`). Order is event-time order: a late
+ * event never extends a partial sequence whose last step is newer than it. An event matching `until` clears
+ * every partial sequence of its key that had started by its time (EQL `until`). Sigma's
+ * `temporal_ordered` is this condition.
  *
  * @typeParam E - Event type.
  */
@@ -112,7 +114,10 @@ export interface SequenceCondition<E> {
   type: 'sequence';
   /** Ordered steps, at least one. */
   steps: readonly CorrelationStep<E>[];
-  /** Optional reset predicate, checked before the steps. */
+  /**
+   * Optional reset predicate, checked before the steps: a matching event ends the key's partial
+   * sequences that began at or before its time.
+   */
   until?: (event: E) => boolean;
 }
 
@@ -172,7 +177,9 @@ export interface CorrelationRule<E> {
   afterMatch?: 'reset' | 'keep';
   /**
    * A key not touched for this long (in event time, against the newest event the rule has seen) is
-   * forgotten. Default: the larger of `windowMs` and `suppressMs`.
+   * forgotten. Default: the larger of `windowMs` and `suppressMs`. A key forgotten (or evicted by
+   * `maxKeys`) loses its suppression with it, so a value below `suppressMs` shortens the cooldown
+   * of keys that go quiet.
    */
   keyTtlMs?: number;
   /**
@@ -183,7 +190,9 @@ export interface CorrelationRule<E> {
   maxKeys?: number;
   /**
    * Most events held per key for count, distinct and aggregate rules; the oldest is dropped first.
-   * Default 1,000. Sequence and allOf rules hold at most one event per step or part.
+   * A count or distinct `atLeast` above it is rejected, since the rule could never fire.
+   * Default 1,000. An allOf rule holds at most one event per part; a sequence of `n` steps at most
+   * `n(n-1)/2` events per key (one partial per step before the last).
    */
   maxEventsPerKey?: number;
 }
@@ -249,11 +258,17 @@ export function validateRule<E>(rule: CorrelationRule<E>): void {
   const condition = rule.condition as CorrelationCondition<E> | undefined;
   switch (condition?.type) {
     case 'count':
+    case 'distinct': {
       positive(name, 'condition.atLeast', condition.atLeast, true);
+      // A key never holds more than maxEventsPerKey events, so a higher threshold never fires.
+      const cap = rule.maxEventsPerKey ?? DEFAULT_MAX_EVENTS_PER_KEY;
+      if (condition.atLeast > cap) {
+        throw new CorrelationRuleError(
+          `rule "${name}": condition.atLeast (${condition.atLeast}) exceeds maxEventsPerKey (${cap}), so the rule could never fire; raise maxEventsPerKey or lower atLeast`,
+        );
+      }
       return;
-    case 'distinct':
-      positive(name, 'condition.atLeast', condition.atLeast, true);
-      return;
+    }
     case 'aggregate':
       if (!['sum', 'min', 'max', 'avg'].includes(condition.fn)) {
         throw new CorrelationRuleError(

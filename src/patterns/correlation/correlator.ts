@@ -7,7 +7,7 @@ import {
 } from './correlation-rule.js';
 import type { CorrelationGroupBy, CorrelationRule } from './correlation-rule.js';
 import { AllOfState, createWindowState, SequenceState } from './key-states.js';
-import type { KeyState } from './key-states.js';
+import type { KeyState, RawMatch } from './key-states.js';
 
 /**
  * Thrown by {@link Correlator.push} when an event's time is not a finite number. The event is not
@@ -212,10 +212,16 @@ class RuleEngine<E> {
       return out;
     }
     const before = state.held;
-    const raw = state.add(event, time);
-    if (state.dropped !== 0) {
-      this.#droppedEvents += state.dropped;
-      state.dropped = 0;
+    let raw: RawMatch<E> | undefined;
+    try {
+      raw = state.add(event, time);
+    } finally {
+      // A throwing predicate may have released events before it threw: keep the figures exact.
+      this.#events += state.held - before;
+      if (state.dropped !== 0) {
+        this.#droppedEvents += state.dropped;
+        state.dropped = 0;
+      }
     }
     if (raw !== undefined) {
       if (raw.lastTime < state.suppressedUntil) {
@@ -234,9 +240,11 @@ class RuleEngine<E> {
         if (out === undefined) out = [match];
         else out.push(match);
       }
-      if (this.#reset) state.clear();
+      if (this.#reset) {
+        this.#events -= state.held;
+        state.clear();
+      }
     }
-    this.#events += state.held - before;
     return out;
   }
 
@@ -333,8 +341,8 @@ function defaultTime(event: unknown): number {
  *   next event, or by a sweep inside `push` that visits one key per event, so an idle key is
  *   released within one pass over the keys. There are no timers and nothing to close.
  * - Cost is O(1) amortised per event per rule for count, distinct, sum, avg, min and max
- *   conditions, O(steps) for sequences and O(parts) for allOf. A late event costs O(events held by
- *   its key).
+ *   conditions, O(steps) for sequences and O(parts) for allOf, plus the size of the matches
+ *   returned (suppressed matches are not built). A late event costs O(events held by its key).
  * - `push` throws only for an event without a finite time; rule predicates that throw propagate to
  *   the caller, after the rules before them have seen the event.
  *

@@ -239,7 +239,18 @@ export class WindowState<E> implements KeyState<E> {
     if (measure === undefined ? this.held < this.atLeast : !measure.met(this.held)) {
       return undefined;
     }
-    return this.#match(measure === undefined ? this.held : measure.value(this.held));
+    const value = measure === undefined ? this.held : measure.value(this.held);
+    if (this.newest < this.suppressedUntil) {
+      // The engine will withhold this match: skip copying the window (O(held)), so a busy key
+      // under suppression with afterMatch 'keep' still costs O(1) per event.
+      return {
+        events: [],
+        firstTime: this.#times[this.#head] as number,
+        lastTime: this.newest,
+        value,
+      };
+    }
+    return this.#match(value);
   }
 
   clear(): void {
@@ -381,7 +392,7 @@ export class SequenceState<E> implements KeyState<E> {
   add(event: E, time: number): RawMatch<E> | undefined {
     if (time > this.newest) this.newest = time;
     if (this.condition.until?.(event) === true) {
-      this.clear();
+      this.#interrupt(time);
       return undefined;
     }
     const steps = this.condition.steps;
@@ -389,25 +400,27 @@ export class SequenceState<E> implements KeyState<E> {
     for (let index = steps.length - 2; index >= 0; index -= 1) {
       const partial = partials[index];
       if (partial === undefined) continue;
-      const first = Math.min(partial.first, time);
-      const last = Math.max(partial.last, time);
       if (this.newest - partial.first > this.windowMs) {
         // Too old to ever complete within the span: forget it.
         partials[index] = undefined;
         this.held -= partial.events.length;
         continue;
       }
+      // Steps are ordered in event time: a late event older than the partial's last step cannot
+      // extend it. The span check then reduces to time - first.
       if (
-        last - first > this.windowMs ||
+        time < partial.last ||
+        time - partial.first > this.windowMs ||
         !(steps[index + 1] as { where(e: E): boolean }).where(event)
       ) {
         continue;
       }
       partials[index] = undefined;
-      const advanced: Partial<E> = { events: [...partial.events, event], first, last };
+      const first = partial.first;
+      const advanced: Partial<E> = { events: [...partial.events, event], first, last: time };
       if (index + 1 === steps.length - 1) {
         this.held -= partial.events.length;
-        return { events: advanced.events, firstTime: first, lastTime: last, value: steps.length };
+        return { events: advanced.events, firstTime: first, lastTime: time, value: steps.length };
       }
       const replaced = partials[index + 1];
       this.held += 1 - (replaced?.events.length ?? 0);
@@ -426,6 +439,21 @@ export class SequenceState<E> implements KeyState<E> {
   clear(): void {
     this.#partials.fill(undefined);
     this.held = 0;
+  }
+
+  /**
+   * `until` at `time` ends every partial that had started by then. In order that is all of them; a
+   * late `until` leaves alone the partials that began after it happened.
+   */
+  #interrupt(time: number): void {
+    const partials = this.#partials;
+    for (let index = 0; index < partials.length; index += 1) {
+      const partial = partials[index];
+      if (partial !== undefined && partial.first <= time) {
+        partials[index] = undefined;
+        this.held -= partial.events.length;
+      }
+    }
   }
 }
 
