@@ -897,7 +897,16 @@ export class MockDiscord {
       response: undefined,
     };
 
-    result ??= this.#faults.take(request);
+    try {
+      result ??= this.#faults.take(request);
+    } catch (error) {
+      // A fault matcher predicate threw: answer, so the bot is not left hanging, and say why.
+      result = restError(
+        500,
+        0,
+        `mock-discord: a fault matcher threw on ${method} ${path}: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
     if (result === undefined && match?.auth === true && authorization !== `Bot ${this.token}`) {
       result = restError(401, 0, '401: Unauthorized');
     }

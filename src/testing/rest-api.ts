@@ -772,7 +772,10 @@ export class RestApi {
         const source = interaction.payload.message;
         const record = source === undefined ? undefined : channel.messages.get(source.id);
         if (type === InteractionResponseType.UpdateMessage && record !== undefined) {
-          this.#editMessage({ ...call, body: data }, channel, record);
+          // An invalid update is refused before anything changes, and leaves the interaction
+          // unanswered, as on Discord.
+          const edited = this.#editMessage({ ...call, body: data }, channel, record);
+          if (edited.status >= 300) return edited;
         }
         interaction.originalMessageId = source?.id ?? null;
         message = record;
@@ -1129,9 +1132,13 @@ export function validateMessageBody(
   files: readonly RecordedFile[],
   requireSomething: boolean,
 ): RestResult | undefined {
+  // Discord nests error paths (`{ embeds: { 0: { title: { _errors } } } }`); discord.js flattens
+  // them into `embeds[0].title[CODE]: message` for the DiscordAPIError the bot author sees.
   const errors: Record<string, unknown> = {};
   const fail = (path: string, code: string, message: string): void => {
-    errors[path] = { _errors: [{ code, message }] };
+    let node = errors;
+    for (const key of path.split('.')) node = (node[key] ??= {}) as Record<string, unknown>;
+    ((node._errors ??= []) as unknown[]).push({ code, message });
   };
   const content = field(body, 'content');
   if (content !== undefined && content !== null && typeof content !== 'string') {

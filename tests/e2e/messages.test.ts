@@ -164,9 +164,14 @@ describe('prefix commands', () => {
       code: 50035,
       status: 400,
     });
+    // discord.js flattens Discord's nested error tree into the message the bot author reads.
     await expect(
       channel.send({ embeds: [{ description: 'y'.repeat(4097) }] }),
-    ).rejects.toMatchObject({ code: 50035 });
+    ).rejects.toMatchObject({
+      code: 50035,
+      message:
+        'Invalid Form Body\nembeds[0].description[BASE_TYPE_MAX_LENGTH]: Must be 4096 or fewer in length.',
+    });
     expect(discord.requests.filter((r) => r.status === 400)).toHaveLength(2);
   });
 

@@ -1,0 +1,161 @@
+import { ComponentType, InteractionResponseType } from 'discord-api-types/v10';
+import { afterEach, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { createMockDiscord } from '../../src/testing/index.js';
+import type { MockDiscord } from '../../src/testing/index.js';
+
+// Malformed input from a buggy bot or a buggy test must surface as a clear, Discord-style error,
+// never as a crash, a hung request or an unhandled rejection.
+const open: MockDiscord[] = [];
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((d) => d.close()));
+});
+
+async function sim(): Promise<MockDiscord> {
+  const discord = await createMockDiscord();
+  open.push(discord);
+  return discord;
+}
+
+async function post(discord: MockDiscord, path: string, body: unknown, auth = true) {
+  const response = await fetch(`${discord.clientOptions.rest.api}/v10${path}`, {
+    method: 'POST',
+    headers: {
+      ...(auth ? { authorization: `Bot ${discord.token}` } : {}),
+      'content-type': 'application/json',
+    },
+    body: JSON.stringify(body),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text === '' ? undefined : (JSON.parse(text) as unknown) };
+}
+
+describe('Invalid Form Body errors', () => {
+  it('nest error paths the way Discord does (embeds.0.title), so discord.js prints embeds[0].title', async () => {
+    const discord = await sim();
+    const path = `/channels/${discord.fixtures.channels.general.id}/messages`;
+    const result = await post(discord, path, {
+      embeds: [
+        { title: 'ok' },
+        { title: 't'.repeat(257), fields: [{ name: 'n', value: 'v'.repeat(1025) }] },
+      ],
+    });
+    expect(result).toEqual({
+      status: 400,
+      body: {
+        code: 50035,
+        message: 'Invalid Form Body',
+        errors: {
+          embeds: {
+            '1': {
+              title: {
+                _errors: [
+                  { code: 'BASE_TYPE_MAX_LENGTH', message: 'Must be 256 or fewer in length.' },
+                ],
+              },
+              fields: {
+                '0': {
+                  value: {
+                    _errors: [
+                      { code: 'BASE_TYPE_MAX_LENGTH', message: 'Must be 1024 or fewer in length.' },
+                    ],
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+    });
+  });
+
+  it('rejects an invalid UPDATE_MESSAGE (type 7) and leaves the message as it was', async () => {
+    const discord = await sim();
+    const { channels, users } = discord.fixtures;
+    const sent = await post(discord, `/channels/${channels.general.id}/messages`, {
+      content: 'confirm?',
+      components: [
+        {
+          type: ComponentType.ActionRow,
+          components: [{ type: ComponentType.Button, style: 1, custom_id: 'yes', label: 'Yes' }],
+        },
+      ],
+    });
+    const message = sent.body as { id: string; channel_id: string };
+    const click = discord.clickComponent({ user: users.alice, message, customId: 'yes' });
+    const result = await post(
+      discord,
+      `/interactions/${click.id}/${click.token}/callback`,
+      { type: InteractionResponseType.UpdateMessage, data: { content: 'x'.repeat(2001) } },
+      false,
+    );
+    expect(result).toMatchObject({
+      status: 400,
+      body: { code: 50035, errors: { content: { _errors: [{ code: 'BASE_TYPE_MAX_LENGTH' }] } } },
+    });
+    expect(discord.messages(channels.general).map((m) => m.content)).toEqual(['confirm?']);
+    expect(discord.interaction(click).responseType).toBeNull();
+  });
+});
+
+describe('gateway payloads that are not objects', () => {
+  it.each([['null'], ['5'], ['"hi"'], ['{"op":2,"d":null}'], ['{"op":2,"d":{}}'], ['{"op":6}']])(
+    'closes with 4002 on %s instead of throwing',
+    async (frame) => {
+      const discord = await sim();
+      const socket = new WebSocket(`${discord.gatewayUrl}?v=10&encoding=json`);
+      const closed = new Promise<number>((resolve) => socket.on('close', (code) => resolve(code)));
+      await new Promise<void>((resolve) => socket.once('message', () => resolve()));
+      socket.send(frame);
+      expect(await closed).toBe(4002);
+    },
+  );
+});
+
+describe('request matchers', () => {
+  it('a throwing waitForRequest predicate rejects that wait; the request is still answered', async () => {
+    const discord = await sim();
+    const waiting = discord.waitForRequest((r) => (r.body as { content: string }).content === 'x');
+    const failed = expect(waiting).rejects.toMatchObject({
+      code: 'MOCK_DISCORD_INVALID_INPUT',
+      cause: expect.any(TypeError),
+    });
+    const response = await fetch(`${discord.clientOptions.rest.api}/v10/gateway/bot`, {
+      headers: { authorization: `Bot ${discord.token}` },
+    });
+    expect(response.status).toBe(200);
+    await failed;
+    // A predicate that already throws on a recorded request rejects, not throws.
+    await expect(
+      discord.waitForRequest(() => {
+        throw new Error('boom');
+      }),
+    ).rejects.toMatchObject({ code: 'MOCK_DISCORD_INVALID_INPUT' });
+  });
+
+  it('a throwing fault matcher answers 500 with the reason instead of hanging the bot', async () => {
+    const discord = await sim();
+    discord.faults.rateLimit(() => {
+      throw new Error('bad matcher');
+    });
+    const response = await fetch(`${discord.clientOptions.rest.api}/v10/gateway/bot`, {
+      headers: { authorization: `Bot ${discord.token}` },
+    });
+    expect(response.status).toBe(500);
+    expect(await response.json()).toMatchObject({ message: expect.stringMatching(/bad matcher/) });
+  });
+
+  it('a global RegExp path matches every time (no lastIndex state)', async () => {
+    const discord = await sim();
+    for (let i = 0; i < 3; i += 1) {
+      await fetch(`${discord.clientOptions.rest.api}/v10/gateway/bot`, {
+        headers: { authorization: `Bot ${discord.token}` },
+      });
+    }
+    const pattern = /gateway/g;
+    const found = await Promise.all(
+      [0, 1, 2].map((i) => discord.waitForRequest({ path: pattern }, { after: i })),
+    );
+    expect(found.map((r) => r.index)).toEqual([0, 1, 2]);
+  });
+});
