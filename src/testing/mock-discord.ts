@@ -263,6 +263,8 @@ export class MockDiscord {
   readonly #logger: Logger;
   readonly #latencyMs: number;
   readonly #delays = new Map<TimerHandle, () => void>();
+  /** Rejecters of `login()` calls in flight, so `close()` ends them at once. */
+  readonly #logins = new Set<(error: MockDiscordError) => void>();
   #closing: Promise<void> | undefined;
 
   /** @internal Use {@link createMockDiscord}. */
@@ -772,16 +774,20 @@ export class MockDiscord {
    * @param options - `timeoutMs` before giving up (default 5000).
    * @returns Resolves when the client emitted `clientReady`.
    * @throws {@link MockDiscordError} `MOCK_DISCORD_WAIT_TIMEOUT` (as a rejection) when the client
-   * is not ready in time, with the gateway log in the message; rejects with the login error if
-   * `client.login` fails.
+   * is not ready in time, with the gateway log in the message; `MOCK_DISCORD_CLOSED` at once when
+   * `close()` is called first (the client keeps retrying until you `destroy()` it); rejects with
+   * the login error if `client.login` fails.
    */
   async login(client: LoginClient, options: { timeoutMs?: number } = {}): Promise<void> {
     this.#assertOpen();
     const timeoutMs = options.timeoutMs ?? 5000;
     let timer: TimerHandle | undefined;
     let onReady: (() => void) | undefined;
+    let abort: ((error: MockDiscordError) => void) | undefined;
     const ready = new Promise<void>((resolve, reject) => {
       onReady = resolve;
+      abort = reject;
+      this.#logins.add(abort);
       client.once('clientReady', onReady);
       timer = systemClock.setTimeout(() => {
         const log = this.#gateway.log
@@ -799,13 +805,15 @@ export class MockDiscord {
       await Promise.all([client.login(this.token), ready]);
     } finally {
       systemClock.clearTimeout(timer);
+      if (abort !== undefined) this.#logins.delete(abort);
       if (onReady !== undefined) client.off('clientReady', onReady);
     }
   }
 
   /**
    * Closes every gateway connection, every HTTP connection and the server, cancels pending
-   * latency timers and rejects pending `waitForRequest` calls. Idempotent.
+   * latency timers, and rejects pending `waitForRequest` and `login` calls with
+   * `MOCK_DISCORD_CLOSED`. Idempotent.
    *
    * @returns Resolves once nothing of the simulator is left running.
    * @throws Never.
@@ -817,6 +825,15 @@ export class MockDiscord {
 
   async #close(): Promise<void> {
     this.#log.close();
+    for (const abort of this.#logins) {
+      abort(
+        new MockDiscordError(
+          'MOCK_DISCORD_CLOSED',
+          'the simulator closed while login() was waiting for the client to be ready',
+        ),
+      );
+    }
+    this.#logins.clear();
     for (const [timer, abort] of this.#delays) {
       this.#clock.clearTimeout(timer);
       abort();
