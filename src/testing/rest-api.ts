@@ -1154,8 +1154,19 @@ export function validateMessageBody(
       if (embeds.length > 10)
         fail('embeds', 'BASE_TYPE_MAX_LENGTH', 'Must be 10 or fewer in length.');
       for (const [i, embed] of (embeds as unknown[]).entries()) {
-        const check = (path: string, value: unknown, max: number): void => {
-          if (typeof value !== 'string') return;
+        // `required` marks text Discord refuses to leave out or empty (a field's name and value,
+        // a footer's text, an author's name): `value: member.nickname` with no nickname is a
+        // classic bot bug that Discord answers with BASE_TYPE_REQUIRED.
+        const check = (path: string, value: unknown, max: number, required = false): void => {
+          if (value === undefined || value === null || value === '') {
+            if (required)
+              fail(`embeds.${i}.${path}`, 'BASE_TYPE_REQUIRED', 'This field is required');
+            return;
+          }
+          if (typeof value !== 'string') {
+            fail(`embeds.${i}.${path}`, 'BASE_TYPE_STRING', 'Must be a string.');
+            return;
+          }
           const length = [...value].length;
           total += length;
           if (length > max)
@@ -1167,15 +1178,19 @@ export function validateMessageBody(
         };
         check('title', field(embed, 'title'), 256);
         check('description', field(embed, 'description'), 4096);
-        check('footer.text', field(field(embed, 'footer'), 'text'), 2048);
-        check('author.name', field(field(embed, 'author'), 'name'), 256);
+        const footer = field(embed, 'footer');
+        if (footer !== undefined && footer !== null)
+          check('footer.text', field(footer, 'text'), 2048, true);
+        const author = field(embed, 'author');
+        if (author !== undefined && author !== null)
+          check('author.name', field(author, 'name'), 256, true);
         const fields = field(embed, 'fields');
         if (Array.isArray(fields)) {
           if (fields.length > 25)
             fail(`embeds.${i}.fields`, 'BASE_TYPE_MAX_LENGTH', 'Must be 25 or fewer in length.');
           for (const [j, f] of (fields as unknown[]).entries()) {
-            check(`fields.${j}.name`, field(f, 'name'), 256);
-            check(`fields.${j}.value`, field(f, 'value'), 1024);
+            check(`fields.${j}.name`, field(f, 'name'), 256, true);
+            check(`fields.${j}.value`, field(f, 'value'), 1024, true);
           }
         }
       }

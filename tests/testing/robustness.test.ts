@@ -69,6 +69,51 @@ describe('Invalid Form Body errors', () => {
     });
   });
 
+  it('requires embed field names and values, footer text and author name, as strings', async () => {
+    const discord = await sim();
+    const path = `/channels/${discord.fixtures.channels.general.id}/messages`;
+    const result = await post(discord, path, {
+      embeds: [
+        {
+          title: 42,
+          fields: [
+            { name: 'Nickname', value: null },
+            { name: '', value: 'x' },
+            { name: 'ok', value: 'ok' },
+          ],
+          footer: {},
+          author: { name: 'fine' },
+        },
+      ],
+    });
+    const required = {
+      _errors: [{ code: 'BASE_TYPE_REQUIRED', message: 'This field is required' }],
+    };
+    expect(result).toEqual({
+      status: 400,
+      body: {
+        code: 50035,
+        message: 'Invalid Form Body',
+        errors: {
+          embeds: {
+            '0': {
+              title: { _errors: [{ code: 'BASE_TYPE_STRING', message: 'Must be a string.' }] },
+              fields: { '0': { value: required }, '1': { name: required } },
+              footer: { text: required },
+            },
+          },
+        },
+      },
+    });
+    // Optional text may be absent or null.
+    const fine = await post(discord, path, {
+      embeds: [
+        { title: null, description: 'd', footer: null, fields: [{ name: 'a', value: 'b' }] },
+      ],
+    });
+    expect(fine.status).toBe(200);
+  });
+
   it('rejects an invalid UPDATE_MESSAGE (type 7) and leaves the message as it was', async () => {
     const discord = await sim();
     const { channels, users } = discord.fixtures;
