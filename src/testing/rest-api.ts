@@ -246,11 +246,26 @@ export class RestApi {
     this.#route('GET', '/channels/:channelId/messages', (call) =>
       this.#withChannel(call, (channel) => {
         const limit = clampInt(call.query.limit, 50, 1, 100);
+        // Oldest first here; Discord answers newest first, whichever of before/after/around is given.
         const list = [...channel.messages.values()]
           .filter((m) => ((m.message.flags ?? 0) & MessageFlags.Ephemeral) === 0)
-          .map((m) => state.apiMessage(m))
-          .reverse();
-        return ok(list.slice(0, limit));
+          .sort((a, b) => compareIds(a.message.id, b.message.id));
+        const { before, after, around } = call.query;
+        let page: MessageRecord[];
+        if (isSnowflake(around)) {
+          const at = list.findIndex((m) => compareIds(m.message.id, around) >= 0);
+          const centre = at === -1 ? list.length : at;
+          const start = Math.max(0, centre - Math.floor(limit / 2));
+          page = list.slice(start, start + limit);
+        } else if (isSnowflake(after)) {
+          page = list.filter((m) => compareIds(m.message.id, after) > 0).slice(0, limit);
+        } else {
+          const older = isSnowflake(before)
+            ? list.filter((m) => compareIds(m.message.id, before) < 0)
+            : list;
+          page = older.slice(-limit);
+        }
+        return ok(page.reverse().map((m) => state.apiMessage(m)));
       }),
     );
     this.#route('GET', '/channels/:channelId/messages/:messageId', (call) =>
@@ -281,6 +296,9 @@ export class RestApi {
         this.#events.messageDelete(channel, record.message.id);
         return noContent();
       }),
+    );
+    this.#route('POST', '/channels/:channelId/messages/bulk-delete', (call) =>
+      this.#withChannel(call, (channel) => this.#bulkDelete(call, channel)),
     );
     this.#route('POST', '/channels/:channelId/typing', (call) =>
       this.#withChannel(call, () => noContent()),
@@ -648,6 +666,44 @@ export class RestApi {
     });
     this.#events.messageCreate(channel, record);
     return ok(this.#state.apiMessage(record));
+  }
+
+  /** Discord's rules: ManageMessages, 2 to 100 distinct ids, none older than 14 days. */
+  #bulkDelete(call: RestCall, channel: ChannelRecord): RestResult {
+    const denied = this.#requirePermission(channel, PermissionFlagsBits.ManageMessages);
+    if (denied !== undefined) return denied;
+    const ids = field(call.body, 'messages');
+    if (!Array.isArray(ids) || ids.some((id) => typeof id !== 'string' || !isSnowflake(id))) {
+      return invalidField('messages', 'Must be an array of message ids.');
+    }
+    if (ids.length < 2 || ids.length > 100) {
+      return error(400, RESTJSONErrorCodes.InvalidFormBodyOrContentType, 'Invalid Form Body', {
+        messages: {
+          _errors: [
+            {
+              code: ids.length < 2 ? 'BASE_TYPE_MIN_LENGTH' : 'BASE_TYPE_MAX_LENGTH',
+              message: 'Must be between 2 and 100 in length.',
+            },
+          ],
+        },
+      });
+    }
+    const unique = [...new Set(ids as string[])];
+    if (unique.length !== ids.length) {
+      return invalidField('messages', 'Duplicate message ids.');
+    }
+    const oldest = this.#state.clock.now() - 14 * 24 * 3_600_000;
+    if (unique.some((id) => snowflakeTime(id) < oldest)) {
+      return error(
+        400,
+        RESTJSONErrorCodes.OneOfTheMessagesProvidedWasTooOldForBulkDelete,
+        'You can only bulk delete messages that are under 14 days old.',
+      );
+    }
+    // Ids of messages that do not exist are skipped, as on Discord.
+    const deleted = unique.filter((id) => channel.messages.delete(id));
+    if (deleted.length > 0) this.#events.messageDeleteBulk(channel, deleted);
+    return noContent();
   }
 
   #editMessage(
@@ -1075,6 +1131,21 @@ function field(value: unknown, key: string): unknown {
 function numberField(value: unknown, key: string): number {
   const found = field(value, key);
   return typeof found === 'number' ? found : 0;
+}
+
+/** Creation time (epoch ms) encoded in a snowflake. */
+function snowflakeTime(id: string): number {
+  return Number(BigInt(id) >> 22n) + 1_420_070_400_000;
+}
+
+function isSnowflake(value: string | undefined): value is string {
+  return value !== undefined && /^\d{1,20}$/.test(value);
+}
+
+function compareIds(a: string, b: string): number {
+  const x = BigInt(a);
+  const y = BigInt(b);
+  return x < y ? -1 : x > y ? 1 : 0;
 }
 
 function clampInt(raw: string | undefined, fallback: number, min: number, max: number): number {

@@ -1,4 +1,4 @@
-import { ComponentType, InteractionResponseType } from 'discord-api-types/v10';
+import { ComponentType, InteractionResponseType, PermissionFlagsBits } from 'discord-api-types/v10';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { createMockDiscord } from '../../src/testing/index.js';
@@ -202,5 +202,51 @@ describe('request matchers', () => {
       [0, 1, 2].map((i) => discord.waitForRequest({ path: pattern }, { after: i })),
     );
     expect(found.map((r) => r.index)).toEqual([0, 1, 2]);
+  });
+});
+
+describe('bulk delete', () => {
+  it('enforces Discord rules: 2 to 100 distinct ids, under 14 days old; unknown ids are skipped', async () => {
+    const discord = await sim();
+    const { channels, users } = discord.fixtures;
+    const path = `/channels/${channels.general.id}/messages/bulk-delete`;
+    const ids = ['a', 'b', 'c'].map(
+      (content) =>
+        discord.sendMessage({ author: users.bob, channel: channels.general, content }).id,
+    );
+    const code = (result: { body: unknown }) => (result.body as { code: number }).code;
+    expect(code(await post(discord, path, { messages: [ids[0]] }))).toBe(50035);
+    expect(code(await post(discord, path, { messages: Array(101).fill(ids[0]) }))).toBe(50035);
+    expect(code(await post(discord, path, { messages: [ids[0], ids[0]] }))).toBe(50035);
+    expect(code(await post(discord, path, { messages: 'all' }))).toBe(50035);
+    const old = ((BigInt(Date.now() - 15 * 86_400_000) - 1_420_070_400_000n) << 22n).toString();
+    expect(code(await post(discord, path, { messages: [ids[0], old] }))).toBe(50034);
+    expect(discord.messages(channels.general)).toHaveLength(3);
+
+    const result = await post(discord, path, {
+      messages: [ids[0], ids[1], discord.addUser().id /* a fresh id, no message */],
+    });
+    expect(result.status).toBe(204);
+    expect(discord.messages(channels.general).map((m) => m.content)).toEqual(['c']);
+    const bulk = discord.gatewayLog.filter(
+      (e) => e.type === 'dispatch' && e.event === 'MESSAGE_DELETE_BULK',
+    );
+    expect(bulk).toHaveLength(0); // no client connected: nothing to dispatch to
+  });
+
+  it('needs ManageMessages in the channel', async () => {
+    const discord = await sim();
+    const { guild, roles } = discord.fixtures;
+    const channel = discord.addChannel({
+      guild,
+      name: 'locked',
+      permissionOverwrites: [
+        { id: roles.bot.id, type: 0, allow: '0', deny: String(PermissionFlagsBits.ManageMessages) },
+      ],
+    });
+    const result = await post(discord, `/channels/${channel.id}/messages/bulk-delete`, {
+      messages: ['1', '2'],
+    });
+    expect(result).toMatchObject({ status: 403, body: { code: 50013 } });
   });
 });
