@@ -11,6 +11,7 @@ import {
   GuildVerificationLevel,
   Locale,
   MessageType,
+  PermissionFlagsBits,
 } from 'discord-api-types/v10';
 import type {
   APIApplicationCommand,
@@ -29,7 +30,6 @@ import type {
   APIUser,
   APIGuildVoiceChannel,
   GatewayGuildCreateDispatchData,
-  PermissionFlagsBits,
   RoleFlags,
 } from 'discord-api-types/v10';
 import type { Clock } from '../core/index.js';
@@ -599,7 +599,7 @@ export class MockState {
   permissionsOf(guild: GuildRecord, userId: string, channelId?: string): bigint {
     const member = guild.members.get(userId);
     const channel = channelId === undefined ? undefined : this.channels.get(channelId)?.channel;
-    return computePermissions({
+    const permissions = computePermissions({
       guildId: guild.id,
       ownerId: guild.ownerId,
       userId,
@@ -610,6 +610,19 @@ export class MockState {
           ? channel.permission_overwrites
           : undefined,
     });
+    // A timed-out member keeps only ViewChannel and ReadMessageHistory, unless owner or admin.
+    const until = member?.communicationDisabledUntil;
+    if (
+      until !== null &&
+      until !== undefined &&
+      Date.parse(until) > this.clock.now() &&
+      (permissions & PermissionFlagsBits.Administrator) === 0n
+    ) {
+      return (
+        permissions & (PermissionFlagsBits.ViewChannel | PermissionFlagsBits.ReadMessageHistory)
+      );
+    }
+    return permissions;
   }
 
   /** Builds and stores a message; `mentions` come from `<@id>` tokens in the content. */

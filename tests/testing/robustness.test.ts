@@ -250,3 +250,34 @@ describe('bulk delete', () => {
     expect(result).toMatchObject({ status: 403, body: { code: 50013 } });
   });
 });
+
+describe('timeouts and permissions', () => {
+  it('a timed-out member keeps only ViewChannel and ReadMessageHistory in member.permissions', async () => {
+    const discord = await sim();
+    const { guild, users } = discord.fixtures;
+    const before = discord.invokeSlash({ user: users.alice, name: 'ping' });
+    expect(BigInt(before.member!.permissions) & PermissionFlagsBits.KickMembers).toBe(
+      PermissionFlagsBits.KickMembers,
+    );
+    const until = new Date(Date.now() + 60_000).toISOString();
+    const response = await fetch(
+      `${discord.clientOptions.rest.api}/v10/guilds/${guild.id}/members/${users.alice.id}`,
+      {
+        method: 'PATCH',
+        headers: { authorization: `Bot ${discord.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ communication_disabled_until: until }),
+      },
+    );
+    expect(response.status).toBe(200);
+    const during = discord.invokeSlash({ user: users.alice, name: 'ping' });
+    expect(BigInt(during.member!.permissions)).toBe(
+      PermissionFlagsBits.ViewChannel | PermissionFlagsBits.ReadMessageHistory,
+    );
+    expect(during.member!.communication_disabled_until).toBe(until);
+    // The owner is never limited.
+    const owner = discord.invokeSlash({ user: users.owner, name: 'ping' });
+    expect(BigInt(owner.member!.permissions) & PermissionFlagsBits.Administrator).toBe(
+      PermissionFlagsBits.Administrator,
+    );
+  });
+});
