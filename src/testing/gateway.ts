@@ -383,16 +383,18 @@ export class GatewayServer {
         if (typeof sessionId !== 'string' || typeof token !== 'string' || typeof seq !== 'number') {
           throw new TypeError('RESUME needs a string session_id and token and a numeric seq');
         }
-        const session = this.#sessions.get(payload.d.session_id);
-        if (
-          session === undefined ||
-          payload.d.token.replace(/^Bot\s+/i, '') !== this.#options.token
-        ) {
-          this.#record({
-            type: 'invalid-session',
-            time: this.#now(),
-            reason: 'unknown session or token',
-          });
+        const session = this.#sessions.get(sessionId);
+        // The backlog is bounded: if events after `seq` were already dropped from it, a resume
+        // would silently lose them, so refuse it as Discord does and make the client identify.
+        const oldest = session?.backlog[0]?.s;
+        const reason =
+          session === undefined || token.replace(/^Bot\s+/i, '') !== this.#options.token
+            ? 'unknown session or token'
+            : oldest !== undefined && oldest > seq + 1
+              ? `seq ${seq} is older than the replay backlog (from ${oldest})`
+              : undefined;
+        if (session === undefined || reason !== undefined) {
+          this.#record({ type: 'invalid-session', time: this.#now(), reason: reason ?? '' });
           const invalid: GatewayInvalidSession = {
             op: GatewayOpcodes.InvalidSession,
             d: false,
@@ -409,13 +411,13 @@ export class GatewayServer {
         }
         session.socket = socket;
         this.#sessionOf.set(socket, session);
-        const missed = session.backlog.filter((p) => p.s > payload.d.seq);
+        const missed = session.backlog.filter((p) => p.s > seq);
         for (const missedPayload of missed) this.#sendRaw(socket, missedPayload);
         this.#record({
           type: 'resume',
           time: this.#now(),
           sessionId: session.id,
-          seq: payload.d.seq,
+          seq,
           replayed: missed.length,
         });
         this.#send(session, GatewayDispatchEvents.Resumed, undefined);
