@@ -159,6 +159,12 @@ export interface SendMessageOptions {
   embeds?: APIEmbed[];
   /** A message in the same channel this one replies to. */
   replyTo?: EntityRef;
+  /**
+   * Whether a reply pings the author of `replyTo`, putting them in `mentions` (so discord.js sets
+   * `message.mentions.repliedUser`). Default `true`, as in Discord's client; replying to yourself
+   * never pings.
+   */
+  mentionRepliedUser?: boolean;
 }
 
 /** Input of {@link MockDiscord.memberJoin}. */
@@ -517,6 +523,7 @@ export class MockDiscord {
       content: options.content,
       embeds: options.embeds,
       reference: replyTo === undefined ? undefined : { message_id: replyTo },
+      mentionRepliedUser: options.mentionRepliedUser ?? true,
     });
     return this.#events.messageCreate(channel, record);
   }

@@ -634,23 +634,32 @@ export class MockState {
     components?: APIMessage['components'] | undefined;
     flags?: number | undefined;
     reference?: { message_id?: string | undefined } | undefined;
+    /** For a reply: add the replied-to author to `mentions` (unless it is the author). */
+    mentionRepliedUser?: boolean | undefined;
     webhookId?: string | undefined;
     interaction?: APIMessage['interaction_metadata'] | undefined;
     type?: MessageType | undefined;
     files?: readonly RecordedFile[] | undefined;
   }): MessageRecord {
     const { channel, author, content } = input;
+    const referenced =
+      input.reference?.message_id === undefined
+        ? undefined
+        : channel.messages.get(input.reference.message_id)?.message;
     const mentionIds = [...content.matchAll(/<@!?(\d{15,25})>/g)].map((m) => m[1] as string);
+    if (
+      input.mentionRepliedUser === true &&
+      referenced !== undefined &&
+      referenced.author.id !== author.id
+    ) {
+      mentionIds.push(referenced.author.id);
+    }
     const mentions = [...new Set(mentionIds)]
       .map((id) => this.users.get(id))
       .filter((u): u is APIUser => u !== undefined);
     const roleMentions = [
       ...new Set([...content.matchAll(/<@&(\d{15,25})>/g)].map((m) => m[1] as string)),
     ];
-    const referenced =
-      input.reference?.message_id === undefined
-        ? undefined
-        : channel.messages.get(input.reference.message_id)?.message;
     const message: APIMessage = {
       id: this.ids.next(),
       channel_id: channel.channel.id,

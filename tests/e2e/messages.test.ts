@@ -175,6 +175,44 @@ describe('prefix commands', () => {
     expect(discord.requests.filter((r) => r.status === 400)).toHaveLength(2);
   });
 
+  it('a reply pings the replied-to author (mentions.has), so content reaches a bot without MessageContent', async () => {
+    const discord = await e2e.simulator();
+    const client = await e2e.client(discord, [
+      GatewayIntentBits.Guilds,
+      GatewayIntentBits.GuildMessages,
+    ]);
+    const { users, channels } = discord.fixtures;
+    const channel = client.channels.cache.get(channels.general.id);
+    if (channel === undefined || !channel.isSendable()) throw new Error('fixture channel missing');
+    const mine = await channel.send('pick a number');
+
+    let got = nextEvent<[Message]>(client, 'messageCreate');
+    discord.sendMessage({
+      author: users.bob,
+      channel: channels.general,
+      content: '7',
+      replyTo: mine,
+    });
+    let [reply] = await got;
+    expect(reply.mentions.repliedUser?.id).toBe(client.user?.id);
+    // A mention-prefix check sees the ping, as it would on Discord; ignoreRepliedUser filters it.
+    expect(reply.mentions.has(client.user!)).toBe(true);
+    expect(reply.mentions.has(client.user!, { ignoreRepliedUser: true })).toBe(false);
+    expect(reply.content).toBe('7');
+
+    got = nextEvent<[Message]>(client, 'messageCreate');
+    discord.sendMessage({
+      author: users.bob,
+      channel: channels.general,
+      content: '8',
+      replyTo: mine,
+      mentionRepliedUser: false,
+    });
+    [reply] = await got;
+    expect(reply.mentions.has(client.user!)).toBe(false);
+    expect(reply.content).toBe(''); // no ping, no MessageContent intent: Discord blanks it
+  });
+
   it('pages history with before/after/around and bulk-deletes like a purge command', async () => {
     const discord = await e2e.simulator();
     const client = await e2e.client(discord, MESSAGE_INTENTS);
