@@ -306,7 +306,12 @@ export class MockDiscord {
     this.#logger = internals.logger;
     this.#latencyMs = internals.latencyMs;
     this.#server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-      void this.#handle(req, res);
+      // #handle answers every error it expects; anything else is a simulator bug, which must not
+      // become an unhandled rejection blamed on the test or leave the bot waiting for an answer.
+      this.#handle(req, res).catch((error: unknown) => {
+        this.#logger.error({ component: 'MockDiscord', err: error }, 'request handling failed');
+        res.destroy();
+      });
     });
     this.#server.on('upgrade', (req: IncomingMessage, socket, head: Buffer) => {
       if (new URL(req.url ?? '/', 'http://127.0.0.1').pathname === '/gateway') {
