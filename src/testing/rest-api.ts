@@ -614,6 +614,13 @@ export class RestApi {
     const denied = this.#requireGuildPermission(guild, bit);
     if (denied !== undefined || !this.#options.enforcePermissions) return denied;
     if (userId === guild.ownerId) return missingPermissions();
+    // Discord refuses to time out a member with Administrator, whatever the role order.
+    if (
+      bit === PermissionFlagsBits.ModerateMembers &&
+      (this.#state.permissionsOf(guild, userId) & PermissionFlagsBits.Administrator) !== 0n
+    ) {
+      return missingPermissions();
+    }
     const top = (id: string): number =>
       Math.max(
         0,

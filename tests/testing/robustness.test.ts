@@ -281,3 +281,26 @@ describe('timeouts and permissions', () => {
     );
   });
 });
+
+describe('moderation rules', () => {
+  it('refuses to time out a member with Administrator even below the bot, but may kick them', async () => {
+    const discord = await sim();
+    const { guild, roles } = discord.fixtures;
+    const admin = discord.addUser({ username: 'carol' });
+    discord.addMember({ guild, user: admin, roles: [roles.admin] });
+    const call = (method: string, path: string, body?: unknown) =>
+      fetch(`${discord.clientOptions.rest.api}/v10${path}`, {
+        method,
+        headers: { authorization: `Bot ${discord.token}`, 'content-type': 'application/json' },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+    const until = new Date(Date.now() + 60_000).toISOString();
+    const timeout = await call('PATCH', `/guilds/${guild.id}/members/${admin.id}`, {
+      communication_disabled_until: until,
+    });
+    expect(timeout.status).toBe(403);
+    expect(await timeout.json()).toMatchObject({ code: 50013 });
+    expect(discord.member(admin)?.communication_disabled_until).toBeNull();
+    expect((await call('DELETE', `/guilds/${guild.id}/members/${admin.id}`)).status).toBe(204);
+  });
+});
