@@ -96,7 +96,10 @@ describe('slash commands', () => {
       { name: 'days', type: 4, value: 30 },
     ]);
     expect(interaction.data.resolved?.users?.[users.bob.id]?.username).toBe('bob');
-    expect(interaction.data.resolved?.members?.[users.bob.id]).toBeDefined();
+    // Resolved members carry their channel permissions and, as on Discord, no nested user.
+    const resolvedBob = interaction.data.resolved?.members?.[users.bob.id];
+    expect(resolvedBob).toMatchObject({ roles: [], permissions: expect.stringMatching(/^\d+$/) });
+    expect(resolvedBob).not.toHaveProperty('user');
 
     const followUp = await discord.waitForRequest({
       method: 'POST',
