@@ -199,7 +199,7 @@ export interface ReactionAddOptions {
 export interface MockInteractionState {
   /** Interaction id. */
   id: string;
-  /** The callback type the bot answered with (4, 5, 6 or 7), or `null` when it has not answered. */
+  /** The callback type the bot answered with (4, 5, 6, 7 or 9 for a modal), or `null` when it has not answered. */
   responseType: InteractionResponseType | null;
   /** Whether the response is ephemeral. */
   ephemeral: boolean;

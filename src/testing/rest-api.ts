@@ -844,13 +844,33 @@ export class RestApi {
         message = record;
         break;
       }
+      case InteractionResponseType.Modal: {
+        // A modal answers a command or a component; it creates no message. Discord checks the
+        // parts a bot most often gets wrong: custom_id and title present, 1 to 5 rows.
+        if (interaction.payload.type === InteractionType.ModalSubmit) {
+          return invalidField('type', 'A modal cannot answer a modal submit.');
+        }
+        const customId = field(data, 'custom_id');
+        const title = field(data, 'title');
+        const rows = field(data, 'components');
+        if (typeof customId !== 'string' || customId.length < 1 || customId.length > 100) {
+          return invalidField('data.custom_id', 'Must be between 1 and 100 in length.');
+        }
+        if (typeof title !== 'string' || title.length < 1 || [...title].length > 45) {
+          return invalidField('data.title', 'Must be between 1 and 45 in length.');
+        }
+        if (!Array.isArray(rows) || rows.length < 1 || rows.length > 5) {
+          return invalidField('data.components', 'Must be between 1 and 5 in length.');
+        }
+        break;
+      }
       default:
         return error(400, RESTJSONErrorCodes.InvalidFormBodyOrContentType, 'Invalid Form Body', {
           type: {
             _errors: [
               {
                 code: 'BASE_TYPE_CHOICES',
-                message: `Value must be one of (4, 5, 6, 7); got ${String(type)}`,
+                message: `Value must be one of (4, 5, 6, 7, 9); got ${String(type)}`,
               },
             ],
           },
@@ -1118,10 +1138,12 @@ function unknownEntity(kind: 'Channel' | 'Guild' | 'Member' | 'Message' | 'User'
   return error(404, UNKNOWN_CODES[kind] ?? 0, `Unknown ${kind}`);
 }
 
-function invalidField(name: string, message: string): RestResult {
-  return error(400, RESTJSONErrorCodes.InvalidFormBodyOrContentType, 'Invalid Form Body', {
-    [name]: { _errors: [{ code: 'BASE_TYPE_INVALID', message }] },
+/** A 50035 for one field; a dotted `path` nests as Discord does (`data.title` → `{ data: { title } }`). */
+function invalidField(path: string, message: string): RestResult {
+  const tree = path.split('.').reduceRight<unknown>((inner, key) => ({ [key]: inner }), {
+    _errors: [{ code: 'BASE_TYPE_INVALID', message }],
   });
+  return error(400, RESTJSONErrorCodes.InvalidFormBodyOrContentType, 'Invalid Form Body', tree);
 }
 
 function withIndex(result: RestResult, index: number): RestResult {
