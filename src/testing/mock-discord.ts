@@ -654,7 +654,8 @@ export class MockDiscord {
    *
    * @param options - User, message, emoji.
    * @returns The dispatched payload.
-   * @throws {@link MockDiscordError} for an unknown user, channel or message.
+   * @throws {@link MockDiscordError} for an unknown user, channel or message, or when the user already
+   * reacted with that emoji (Discord sends no second event).
    */
   reactionAdd(options: ReactionAddOptions): GatewayMessageReactionAddDispatchData {
     this.#assertOpen();
@@ -674,6 +675,13 @@ export class MockDiscord {
         : { id: custom[2] as string, name: custom[1] as string };
     const key = emoji.id ?? emoji.name;
     const reaction = record.reactions.get(key) ?? { emoji, users: new Set<string>() };
+    if (reaction.users.has(user.id)) {
+      // Discord sends no second MESSAGE_REACTION_ADD for the same user and emoji.
+      throw new MockDiscordError(
+        'MOCK_DISCORD_INVALID_INPUT',
+        `user ${user.id} already reacted with ${options.emoji} to message ${record.message.id}`,
+      );
+    }
     record.reactions.set(key, reaction);
     reaction.users.add(user.id);
     return this.#events.reactionAdd(channel, record, user.id, emoji);

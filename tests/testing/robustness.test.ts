@@ -304,3 +304,21 @@ describe('moderation rules', () => {
     expect((await call('DELETE', `/guilds/${guild.id}/members/${admin.id}`)).status).toBe(204);
   });
 });
+
+describe('injected reactions', () => {
+  it('refuse a second identical reaction, which Discord would never dispatch', async () => {
+    const discord = await sim();
+    const { users, channels } = discord.fixtures;
+    const message = discord.sendMessage({
+      author: users.bob,
+      channel: channels.general,
+      content: 'x',
+    });
+    discord.reactionAdd({ user: users.alice, message, emoji: '👍' });
+    expect(() => discord.reactionAdd({ user: users.alice, message, emoji: '👍' })).toThrow(
+      /already reacted/,
+    );
+    discord.reactionAdd({ user: users.bob, message, emoji: '👍' });
+    expect(discord.messages(channels.general)[0]?.reactions).toMatchObject([{ count: 2 }]);
+  });
+});
