@@ -83,6 +83,23 @@ export class EventDispatcher {
     );
   }
 
+  messageDeleteBulk(channel: ChannelRecord, ids: readonly string[]): void {
+    this.#gateway.dispatch(
+      GatewayDispatchEvents.MessageDeleteBulk,
+      {
+        ids: [...ids],
+        channel_id: channel.channel.id,
+        ...(channel.guildId === null ? {} : { guild_id: channel.guildId }),
+      },
+      {
+        intent:
+          channel.guildId === null
+            ? GatewayIntentBits.DirectMessages
+            : GatewayIntentBits.GuildMessages,
+      },
+    );
+  }
+
   reactionAdd(
     channel: ChannelRecord,
     record: MessageRecord,

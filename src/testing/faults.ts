@@ -97,7 +97,7 @@ export interface FaultResponse {
 interface CountedRule {
   matcher: RequestMatcher;
   remaining: number;
-  respond: () => FaultResponse;
+  respond: (request: RecordedRequest) => FaultResponse;
 }
 
 /** Holds the fault rules; the HTTP server asks it about each request. */
@@ -125,7 +125,7 @@ export class FaultInjector implements MockDiscordFaults {
     this.#rules.push({
       matcher,
       remaining: times,
-      respond: () => ({
+      respond: (request) => ({
         status: 429,
         body: {
           message: 'You are being rate limited.',
@@ -133,11 +133,25 @@ export class FaultInjector implements MockDiscordFaults {
           global,
           code: 0,
         },
-        headers: {
-          'retry-after': String(retryAfterMs / 1000),
-          'x-ratelimit-scope': global ? 'global' : 'user',
-          ...(global ? { 'x-ratelimit-global': 'true' } : {}),
-        },
+        // Discord's full set for a route limit, so discord.js takes its real path: it learns the
+        // bucket, marks it exhausted until the reset, and emits `rateLimited` before the retry.
+        // (Discord rounds the Retry-After header up to whole seconds; it stays exact here so
+        // tests wait only `retryAfterMs`.)
+        headers: global
+          ? {
+              'retry-after': String(retryAfterMs / 1000),
+              'x-ratelimit-scope': 'global',
+              'x-ratelimit-global': 'true',
+            }
+          : {
+              'retry-after': String(retryAfterMs / 1000),
+              'x-ratelimit-scope': 'user',
+              'x-ratelimit-limit': '5',
+              'x-ratelimit-remaining': '0',
+              'x-ratelimit-reset-after': String(retryAfterMs / 1000),
+              // One bucket per route, so a 429 on one route never holds up another.
+              'x-ratelimit-bucket': `mock-${request.method}-${request.route}`,
+            },
       }),
     });
   }
@@ -193,7 +207,7 @@ export class FaultInjector implements MockDiscordFaults {
     const rule = this.#rules[index] as CountedRule;
     rule.remaining -= 1;
     if (rule.remaining === 0) this.#rules.splice(index, 1);
-    return rule.respond();
+    return rule.respond(request);
   }
 
   /** Total injected latency for `request`. */

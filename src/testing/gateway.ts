@@ -279,14 +279,28 @@ export class GatewayServer {
         socket.close(GatewayCloseCodes.DecodeError, 'mock-discord speaks JSON text frames only');
         return;
       }
-      let payload: GatewaySendPayload;
+      let payload: unknown;
       try {
-        payload = JSON.parse(rawToString(raw)) as GatewaySendPayload;
+        payload = JSON.parse(rawToString(raw)) as unknown;
       } catch {
         socket.close(GatewayCloseCodes.DecodeError, 'invalid JSON');
         return;
       }
-      this.#onPayload(socket, payload);
+      if (!isSendPayload(payload)) {
+        socket.close(GatewayCloseCodes.DecodeError, 'expected an object with a numeric op and d');
+        return;
+      }
+      try {
+        this.#onPayload(socket, payload);
+      } catch (error) {
+        // A frame of the right op but with a malformed `d` (a buggy client): Discord answers with
+        // a decode error; a throw here would escape the ws listener and crash the test process.
+        this.#options.logger.warn(
+          { component: 'MockDiscordGateway', err: error, op: payload.op },
+          'malformed gateway payload',
+        );
+        socket.close(GatewayCloseCodes.DecodeError, `malformed payload for op ${payload.op}`);
+      }
     });
     socket.on('close', (code) => {
       const session = this.#sessionOf.get(socket);
@@ -334,6 +348,9 @@ export class GatewayServer {
         return;
       }
       case GatewayOpcodes.Identify: {
+        if (typeof payload.d.token !== 'string' || typeof payload.d.intents !== 'number') {
+          throw new TypeError('IDENTIFY needs a string token and numeric intents');
+        }
         if (this.#sessionOf.has(socket)) {
           socket.close(GatewayCloseCodes.AlreadyAuthenticated, 'already identified');
           return;
@@ -362,16 +379,22 @@ export class GatewayServer {
         return;
       }
       case GatewayOpcodes.Resume: {
-        const session = this.#sessions.get(payload.d.session_id);
-        if (
-          session === undefined ||
-          payload.d.token.replace(/^Bot\s+/i, '') !== this.#options.token
-        ) {
-          this.#record({
-            type: 'invalid-session',
-            time: this.#now(),
-            reason: 'unknown session or token',
-          });
+        const { session_id: sessionId, token, seq } = payload.d;
+        if (typeof sessionId !== 'string' || typeof token !== 'string' || typeof seq !== 'number') {
+          throw new TypeError('RESUME needs a string session_id and token and a numeric seq');
+        }
+        const session = this.#sessions.get(sessionId);
+        // The backlog is bounded: if events after `seq` were already dropped from it, a resume
+        // would silently lose them, so refuse it as Discord does and make the client identify.
+        const oldest = session?.backlog[0]?.s;
+        const reason =
+          session === undefined || token.replace(/^Bot\s+/i, '') !== this.#options.token
+            ? 'unknown session or token'
+            : oldest !== undefined && oldest > seq + 1
+              ? `seq ${seq} is older than the replay backlog (from ${oldest})`
+              : undefined;
+        if (session === undefined || reason !== undefined) {
+          this.#record({ type: 'invalid-session', time: this.#now(), reason: reason ?? '' });
           const invalid: GatewayInvalidSession = {
             op: GatewayOpcodes.InvalidSession,
             d: false,
@@ -388,13 +411,13 @@ export class GatewayServer {
         }
         session.socket = socket;
         this.#sessionOf.set(socket, session);
-        const missed = session.backlog.filter((p) => p.s > payload.d.seq);
+        const missed = session.backlog.filter((p) => p.s > seq);
         for (const missedPayload of missed) this.#sendRaw(socket, missedPayload);
         this.#record({
           type: 'resume',
           time: this.#now(),
           sessionId: session.id,
-          seq: payload.d.seq,
+          seq,
           replayed: missed.length,
         });
         this.#send(session, GatewayDispatchEvents.Resumed, undefined);
@@ -499,6 +522,16 @@ export class GatewayServer {
     this.#sessionOf.delete(socket);
     if (session !== undefined && session.socket === socket) session.socket = null;
   }
+}
+
+/** A JSON object with a numeric `op`, the least every client frame must be. */
+function isSendPayload(value: unknown): value is GatewaySendPayload {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    typeof (value as { op?: unknown }).op === 'number'
+  );
 }
 
 function rawToString(raw: Buffer | ArrayBuffer | Buffer[]): string {

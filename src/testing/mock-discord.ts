@@ -159,6 +159,12 @@ export interface SendMessageOptions {
   embeds?: APIEmbed[];
   /** A message in the same channel this one replies to. */
   replyTo?: EntityRef;
+  /**
+   * Whether a reply pings the author of `replyTo`, putting them in `mentions` (so discord.js sets
+   * `message.mentions.repliedUser`). Default `true`, as in Discord's client; replying to yourself
+   * never pings.
+   */
+  mentionRepliedUser?: boolean;
 }
 
 /** Input of {@link MockDiscord.memberJoin}. */
@@ -193,7 +199,7 @@ export interface ReactionAddOptions {
 export interface MockInteractionState {
   /** Interaction id. */
   id: string;
-  /** The callback type the bot answered with (4, 5, 6 or 7), or `null` when it has not answered. */
+  /** The callback type the bot answered with (4, 5, 6, 7 or 9 for a modal), or `null` when it has not answered. */
   responseType: InteractionResponseType | null;
   /** Whether the response is ephemeral. */
   ephemeral: boolean;
@@ -263,6 +269,8 @@ export class MockDiscord {
   readonly #logger: Logger;
   readonly #latencyMs: number;
   readonly #delays = new Map<TimerHandle, () => void>();
+  /** Rejecters of `login()` calls in flight, so `close()` ends them at once. */
+  readonly #logins = new Set<(error: MockDiscordError) => void>();
   #closing: Promise<void> | undefined;
 
   /** @internal Use {@link createMockDiscord}. */
@@ -298,7 +306,12 @@ export class MockDiscord {
     this.#logger = internals.logger;
     this.#latencyMs = internals.latencyMs;
     this.#server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-      void this.#handle(req, res);
+      // #handle answers every error it expects; anything else is a simulator bug, which must not
+      // become an unhandled rejection blamed on the test or leave the bot waiting for an answer.
+      this.#handle(req, res).catch((error: unknown) => {
+        this.#logger.error({ component: 'MockDiscord', err: error }, 'request handling failed');
+        res.destroy();
+      });
     });
     this.#server.on('upgrade', (req: IncomingMessage, socket, head: Buffer) => {
       if (new URL(req.url ?? '/', 'http://127.0.0.1').pathname === '/gateway') {
@@ -515,6 +528,7 @@ export class MockDiscord {
       content: options.content,
       embeds: options.embeds,
       reference: replyTo === undefined ? undefined : { message_id: replyTo },
+      mentionRepliedUser: options.mentionRepliedUser ?? true,
     });
     return this.#events.messageCreate(channel, record);
   }
@@ -640,7 +654,8 @@ export class MockDiscord {
    *
    * @param options - User, message, emoji.
    * @returns The dispatched payload.
-   * @throws {@link MockDiscordError} for an unknown user, channel or message.
+   * @throws {@link MockDiscordError} for an unknown user, channel or message, or when the user already
+   * reacted with that emoji (Discord sends no second event).
    */
   reactionAdd(options: ReactionAddOptions): GatewayMessageReactionAddDispatchData {
     this.#assertOpen();
@@ -660,6 +675,13 @@ export class MockDiscord {
         : { id: custom[2] as string, name: custom[1] as string };
     const key = emoji.id ?? emoji.name;
     const reaction = record.reactions.get(key) ?? { emoji, users: new Set<string>() };
+    if (reaction.users.has(user.id)) {
+      // Discord sends no second MESSAGE_REACTION_ADD for the same user and emoji.
+      throw new MockDiscordError(
+        'MOCK_DISCORD_INVALID_INPUT',
+        `user ${user.id} already reacted with ${options.emoji} to message ${record.message.id}`,
+      );
+    }
     record.reactions.set(key, reaction);
     reaction.users.add(user.id);
     return this.#events.reactionAdd(channel, record, user.id, emoji);
@@ -772,16 +794,20 @@ export class MockDiscord {
    * @param options - `timeoutMs` before giving up (default 5000).
    * @returns Resolves when the client emitted `clientReady`.
    * @throws {@link MockDiscordError} `MOCK_DISCORD_WAIT_TIMEOUT` (as a rejection) when the client
-   * is not ready in time, with the gateway log in the message; rejects with the login error if
-   * `client.login` fails.
+   * is not ready in time, with the gateway log in the message; `MOCK_DISCORD_CLOSED` at once when
+   * `close()` is called first (the client keeps retrying until you `destroy()` it); rejects with
+   * the login error if `client.login` fails.
    */
   async login(client: LoginClient, options: { timeoutMs?: number } = {}): Promise<void> {
     this.#assertOpen();
     const timeoutMs = options.timeoutMs ?? 5000;
     let timer: TimerHandle | undefined;
     let onReady: (() => void) | undefined;
+    let abort: ((error: MockDiscordError) => void) | undefined;
     const ready = new Promise<void>((resolve, reject) => {
       onReady = resolve;
+      abort = reject;
+      this.#logins.add(abort);
       client.once('clientReady', onReady);
       timer = systemClock.setTimeout(() => {
         const log = this.#gateway.log
@@ -799,13 +825,15 @@ export class MockDiscord {
       await Promise.all([client.login(this.token), ready]);
     } finally {
       systemClock.clearTimeout(timer);
+      if (abort !== undefined) this.#logins.delete(abort);
       if (onReady !== undefined) client.off('clientReady', onReady);
     }
   }
 
   /**
    * Closes every gateway connection, every HTTP connection and the server, cancels pending
-   * latency timers and rejects pending `waitForRequest` calls. Idempotent.
+   * latency timers, and rejects pending `waitForRequest` and `login` calls with
+   * `MOCK_DISCORD_CLOSED`. Idempotent.
    *
    * @returns Resolves once nothing of the simulator is left running.
    * @throws Never.
@@ -817,6 +845,15 @@ export class MockDiscord {
 
   async #close(): Promise<void> {
     this.#log.close();
+    for (const abort of this.#logins) {
+      abort(
+        new MockDiscordError(
+          'MOCK_DISCORD_CLOSED',
+          'the simulator closed while login() was waiting for the client to be ready',
+        ),
+      );
+    }
+    this.#logins.clear();
     for (const [timer, abort] of this.#delays) {
       this.#clock.clearTimeout(timer);
       abort();
@@ -897,7 +934,16 @@ export class MockDiscord {
       response: undefined,
     };
 
-    result ??= this.#faults.take(request);
+    try {
+      result ??= this.#faults.take(request);
+    } catch (error) {
+      // A fault matcher predicate threw: answer, so the bot is not left hanging, and say why.
+      result = restError(
+        500,
+        0,
+        `mock-discord: a fault matcher threw on ${method} ${path}: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
     if (result === undefined && match?.auth === true && authorization !== `Bot ${this.token}`) {
       result = restError(401, 0, '401: Unauthorized');
     }

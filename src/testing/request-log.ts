@@ -97,7 +97,8 @@ export function matchesRequest(matcher: RequestMatcher, request: RecordedRequest
     if (
       typeof matcher.path === 'string'
         ? matcher.path !== request.path
-        : !matcher.path.test(request.path)
+        : // `search` ignores `lastIndex`, so a /g or /y pattern matches the same way every time.
+          request.path.search(matcher.path) === -1
     ) {
       return false;
     }
@@ -122,6 +123,23 @@ function errorSummary(response: unknown): string {
   return typeof message === 'string'
     ? ` (${typeof code === 'number' ? `${code} ` : ''}${message})`
     : '';
+}
+
+/**
+ * Runs a matcher; a predicate that throws (e.g. reads `body.content` of a bodiless GET) yields an
+ * error for the waiter instead of escaping into the HTTP handler, which would leave the bot's
+ * request unanswered.
+ */
+function tryMatch(matcher: RequestMatcher, request: RecordedRequest): boolean | MockDiscordError {
+  try {
+    return matchesRequest(matcher, request);
+  } catch (error) {
+    return new MockDiscordError(
+      'MOCK_DISCORD_INVALID_INPUT',
+      `the waitForRequest predicate threw on request #${request.index} ${request.method} ${request.path}: ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    );
+  }
 }
 
 interface Waiter {
@@ -151,14 +169,17 @@ export class RequestLog {
     return this.#requests.length;
   }
 
+  /** Records a request and settles the waiters it matches. Never throws, even if a predicate does. */
   add(request: RecordedRequest): void {
     this.#requests.push(request);
     for (const waiter of [...this.#waiters]) {
-      if (request.index >= waiter.from && matchesRequest(waiter.matcher, request)) {
-        this.#waiters.delete(waiter);
-        this.#clock.clearTimeout(waiter.timer);
-        waiter.resolve(request);
-      }
+      if (request.index < waiter.from) continue;
+      const matched = tryMatch(waiter.matcher, request);
+      if (matched === false) continue;
+      this.#waiters.delete(waiter);
+      this.#clock.clearTimeout(waiter.timer);
+      if (matched === true) waiter.resolve(request);
+      else waiter.reject(matched);
     }
   }
 
@@ -174,8 +195,12 @@ export class RequestLog {
     }
     const after = options.after;
     const from = after === undefined ? 0 : typeof after === 'number' ? after : after.index + 1;
-    const existing = this.#requests.find((r) => r.index >= from && matchesRequest(matcher, r));
-    if (existing !== undefined) return Promise.resolve(existing);
+    for (const request of this.#requests) {
+      if (request.index < from) continue;
+      const matched = tryMatch(matcher, request);
+      if (matched === true) return Promise.resolve(request);
+      if (matched !== false) return Promise.reject(matched);
+    }
     const timeoutMs = options.timeoutMs ?? 2000;
     return new Promise<RecordedRequest>((resolve, reject) => {
       const waiter: Waiter = {

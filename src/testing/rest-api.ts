@@ -246,11 +246,26 @@ export class RestApi {
     this.#route('GET', '/channels/:channelId/messages', (call) =>
       this.#withChannel(call, (channel) => {
         const limit = clampInt(call.query.limit, 50, 1, 100);
+        // Oldest first here; Discord answers newest first, whichever of before/after/around is given.
         const list = [...channel.messages.values()]
           .filter((m) => ((m.message.flags ?? 0) & MessageFlags.Ephemeral) === 0)
-          .map((m) => state.apiMessage(m))
-          .reverse();
-        return ok(list.slice(0, limit));
+          .sort((a, b) => compareIds(a.message.id, b.message.id));
+        const { before, after, around } = call.query;
+        let page: MessageRecord[];
+        if (isSnowflake(around)) {
+          const at = list.findIndex((m) => compareIds(m.message.id, around) >= 0);
+          const centre = at === -1 ? list.length : at;
+          const start = Math.max(0, centre - Math.floor(limit / 2));
+          page = list.slice(start, start + limit);
+        } else if (isSnowflake(after)) {
+          page = list.filter((m) => compareIds(m.message.id, after) > 0).slice(0, limit);
+        } else {
+          const older = isSnowflake(before)
+            ? list.filter((m) => compareIds(m.message.id, before) < 0)
+            : list;
+          page = older.slice(-limit);
+        }
+        return ok(page.reverse().map((m) => state.apiMessage(m)));
       }),
     );
     this.#route('GET', '/channels/:channelId/messages/:messageId', (call) =>
@@ -281,6 +296,9 @@ export class RestApi {
         this.#events.messageDelete(channel, record.message.id);
         return noContent();
       }),
+    );
+    this.#route('POST', '/channels/:channelId/messages/bulk-delete', (call) =>
+      this.#withChannel(call, (channel) => this.#bulkDelete(call, channel)),
     );
     this.#route('POST', '/channels/:channelId/typing', (call) =>
       this.#withChannel(call, () => noContent()),
@@ -596,6 +614,13 @@ export class RestApi {
     const denied = this.#requireGuildPermission(guild, bit);
     if (denied !== undefined || !this.#options.enforcePermissions) return denied;
     if (userId === guild.ownerId) return missingPermissions();
+    // Discord refuses to time out a member with Administrator, whatever the role order.
+    if (
+      bit === PermissionFlagsBits.ModerateMembers &&
+      (this.#state.permissionsOf(guild, userId) & PermissionFlagsBits.Administrator) !== 0n
+    ) {
+      return missingPermissions();
+    }
     const top = (id: string): number =>
       Math.max(
         0,
@@ -648,6 +673,44 @@ export class RestApi {
     });
     this.#events.messageCreate(channel, record);
     return ok(this.#state.apiMessage(record));
+  }
+
+  /** Discord's rules: ManageMessages, 2 to 100 distinct ids, none older than 14 days. */
+  #bulkDelete(call: RestCall, channel: ChannelRecord): RestResult {
+    const denied = this.#requirePermission(channel, PermissionFlagsBits.ManageMessages);
+    if (denied !== undefined) return denied;
+    const ids = field(call.body, 'messages');
+    if (!Array.isArray(ids) || ids.some((id) => typeof id !== 'string' || !isSnowflake(id))) {
+      return invalidField('messages', 'Must be an array of message ids.');
+    }
+    if (ids.length < 2 || ids.length > 100) {
+      return error(400, RESTJSONErrorCodes.InvalidFormBodyOrContentType, 'Invalid Form Body', {
+        messages: {
+          _errors: [
+            {
+              code: ids.length < 2 ? 'BASE_TYPE_MIN_LENGTH' : 'BASE_TYPE_MAX_LENGTH',
+              message: 'Must be between 2 and 100 in length.',
+            },
+          ],
+        },
+      });
+    }
+    const unique = [...new Set(ids as string[])];
+    if (unique.length !== ids.length) {
+      return invalidField('messages', 'Duplicate message ids.');
+    }
+    const oldest = this.#state.clock.now() - 14 * 24 * 3_600_000;
+    if (unique.some((id) => snowflakeTime(id) < oldest)) {
+      return error(
+        400,
+        RESTJSONErrorCodes.OneOfTheMessagesProvidedWasTooOldForBulkDelete,
+        'You can only bulk delete messages that are under 14 days old.',
+      );
+    }
+    // Ids of messages that do not exist are skipped, as on Discord.
+    const deleted = unique.filter((id) => channel.messages.delete(id));
+    if (deleted.length > 0) this.#events.messageDeleteBulk(channel, deleted);
+    return noContent();
   }
 
   #editMessage(
@@ -772,10 +835,33 @@ export class RestApi {
         const source = interaction.payload.message;
         const record = source === undefined ? undefined : channel.messages.get(source.id);
         if (type === InteractionResponseType.UpdateMessage && record !== undefined) {
-          this.#editMessage({ ...call, body: data }, channel, record);
+          // An invalid update is refused before anything changes, and leaves the interaction
+          // unanswered, as on Discord.
+          const edited = this.#editMessage({ ...call, body: data }, channel, record);
+          if (edited.status >= 300) return edited;
         }
         interaction.originalMessageId = source?.id ?? null;
         message = record;
+        break;
+      }
+      case InteractionResponseType.Modal: {
+        // A modal answers a command or a component; it creates no message. Discord checks the
+        // parts a bot most often gets wrong: custom_id and title present, 1 to 5 rows.
+        if (interaction.payload.type === InteractionType.ModalSubmit) {
+          return invalidField('type', 'A modal cannot answer a modal submit.');
+        }
+        const customId = field(data, 'custom_id');
+        const title = field(data, 'title');
+        const rows = field(data, 'components');
+        if (typeof customId !== 'string' || customId.length < 1 || customId.length > 100) {
+          return invalidField('data.custom_id', 'Must be between 1 and 100 in length.');
+        }
+        if (typeof title !== 'string' || title.length < 1 || [...title].length > 45) {
+          return invalidField('data.title', 'Must be between 1 and 45 in length.');
+        }
+        if (!Array.isArray(rows) || rows.length < 1 || rows.length > 5) {
+          return invalidField('data.components', 'Must be between 1 and 5 in length.');
+        }
         break;
       }
       default:
@@ -784,7 +870,7 @@ export class RestApi {
             _errors: [
               {
                 code: 'BASE_TYPE_CHOICES',
-                message: `Value must be one of (4, 5, 6, 7); got ${String(type)}`,
+                message: `Value must be one of (4, 5, 6, 7, 9); got ${String(type)}`,
               },
             ],
           },
@@ -1052,10 +1138,12 @@ function unknownEntity(kind: 'Channel' | 'Guild' | 'Member' | 'Message' | 'User'
   return error(404, UNKNOWN_CODES[kind] ?? 0, `Unknown ${kind}`);
 }
 
-function invalidField(name: string, message: string): RestResult {
-  return error(400, RESTJSONErrorCodes.InvalidFormBodyOrContentType, 'Invalid Form Body', {
-    [name]: { _errors: [{ code: 'BASE_TYPE_INVALID', message }] },
+/** A 50035 for one field; a dotted `path` nests as Discord does (`data.title` → `{ data: { title } }`). */
+function invalidField(path: string, message: string): RestResult {
+  const tree = path.split('.').reduceRight<unknown>((inner, key) => ({ [key]: inner }), {
+    _errors: [{ code: 'BASE_TYPE_INVALID', message }],
   });
+  return error(400, RESTJSONErrorCodes.InvalidFormBodyOrContentType, 'Invalid Form Body', tree);
 }
 
 function withIndex(result: RestResult, index: number): RestResult {
@@ -1072,6 +1160,21 @@ function field(value: unknown, key: string): unknown {
 function numberField(value: unknown, key: string): number {
   const found = field(value, key);
   return typeof found === 'number' ? found : 0;
+}
+
+/** Creation time (epoch ms) encoded in a snowflake. */
+function snowflakeTime(id: string): number {
+  return Number(BigInt(id) >> 22n) + 1_420_070_400_000;
+}
+
+function isSnowflake(value: string | undefined): value is string {
+  return value !== undefined && /^\d{1,20}$/.test(value);
+}
+
+function compareIds(a: string, b: string): number {
+  const x = BigInt(a);
+  const y = BigInt(b);
+  return x < y ? -1 : x > y ? 1 : 0;
 }
 
 function clampInt(raw: string | undefined, fallback: number, min: number, max: number): number {
@@ -1129,9 +1232,13 @@ export function validateMessageBody(
   files: readonly RecordedFile[],
   requireSomething: boolean,
 ): RestResult | undefined {
+  // Discord nests error paths (`{ embeds: { 0: { title: { _errors } } } }`); discord.js flattens
+  // them into `embeds[0].title[CODE]: message` for the DiscordAPIError the bot author sees.
   const errors: Record<string, unknown> = {};
   const fail = (path: string, code: string, message: string): void => {
-    errors[path] = { _errors: [{ code, message }] };
+    let node = errors;
+    for (const key of path.split('.')) node = (node[key] ??= {}) as Record<string, unknown>;
+    ((node._errors ??= []) as unknown[]).push({ code, message });
   };
   const content = field(body, 'content');
   if (content !== undefined && content !== null && typeof content !== 'string') {
@@ -1147,8 +1254,19 @@ export function validateMessageBody(
       if (embeds.length > 10)
         fail('embeds', 'BASE_TYPE_MAX_LENGTH', 'Must be 10 or fewer in length.');
       for (const [i, embed] of (embeds as unknown[]).entries()) {
-        const check = (path: string, value: unknown, max: number): void => {
-          if (typeof value !== 'string') return;
+        // `required` marks text Discord refuses to leave out or empty (a field's name and value,
+        // a footer's text, an author's name): `value: member.nickname` with no nickname is a
+        // classic bot bug that Discord answers with BASE_TYPE_REQUIRED.
+        const check = (path: string, value: unknown, max: number, required = false): void => {
+          if (value === undefined || value === null || value === '') {
+            if (required)
+              fail(`embeds.${i}.${path}`, 'BASE_TYPE_REQUIRED', 'This field is required');
+            return;
+          }
+          if (typeof value !== 'string') {
+            fail(`embeds.${i}.${path}`, 'BASE_TYPE_STRING', 'Must be a string.');
+            return;
+          }
           const length = [...value].length;
           total += length;
           if (length > max)
@@ -1160,15 +1278,19 @@ export function validateMessageBody(
         };
         check('title', field(embed, 'title'), 256);
         check('description', field(embed, 'description'), 4096);
-        check('footer.text', field(field(embed, 'footer'), 'text'), 2048);
-        check('author.name', field(field(embed, 'author'), 'name'), 256);
+        const footer = field(embed, 'footer');
+        if (footer !== undefined && footer !== null)
+          check('footer.text', field(footer, 'text'), 2048, true);
+        const author = field(embed, 'author');
+        if (author !== undefined && author !== null)
+          check('author.name', field(author, 'name'), 256, true);
         const fields = field(embed, 'fields');
         if (Array.isArray(fields)) {
           if (fields.length > 25)
             fail(`embeds.${i}.fields`, 'BASE_TYPE_MAX_LENGTH', 'Must be 25 or fewer in length.');
           for (const [j, f] of (fields as unknown[]).entries()) {
-            check(`fields.${j}.name`, field(f, 'name'), 256);
-            check(`fields.${j}.value`, field(f, 'value'), 1024);
+            check(`fields.${j}.name`, field(f, 'name'), 256, true);
+            check(`fields.${j}.value`, field(f, 'value'), 1024, true);
           }
         }
       }

@@ -11,6 +11,7 @@ import {
   GuildVerificationLevel,
   Locale,
   MessageType,
+  PermissionFlagsBits,
 } from 'discord-api-types/v10';
 import type {
   APIApplicationCommand,
@@ -29,7 +30,6 @@ import type {
   APIUser,
   APIGuildVoiceChannel,
   GatewayGuildCreateDispatchData,
-  PermissionFlagsBits,
   RoleFlags,
 } from 'discord-api-types/v10';
 import type { Clock } from '../core/index.js';
@@ -599,7 +599,7 @@ export class MockState {
   permissionsOf(guild: GuildRecord, userId: string, channelId?: string): bigint {
     const member = guild.members.get(userId);
     const channel = channelId === undefined ? undefined : this.channels.get(channelId)?.channel;
-    return computePermissions({
+    const permissions = computePermissions({
       guildId: guild.id,
       ownerId: guild.ownerId,
       userId,
@@ -610,6 +610,19 @@ export class MockState {
           ? channel.permission_overwrites
           : undefined,
     });
+    // A timed-out member keeps only ViewChannel and ReadMessageHistory, unless owner or admin.
+    const until = member?.communicationDisabledUntil;
+    if (
+      until !== null &&
+      until !== undefined &&
+      Date.parse(until) > this.clock.now() &&
+      (permissions & PermissionFlagsBits.Administrator) === 0n
+    ) {
+      return (
+        permissions & (PermissionFlagsBits.ViewChannel | PermissionFlagsBits.ReadMessageHistory)
+      );
+    }
+    return permissions;
   }
 
   /** Builds and stores a message; `mentions` come from `<@id>` tokens in the content. */
@@ -621,23 +634,32 @@ export class MockState {
     components?: APIMessage['components'] | undefined;
     flags?: number | undefined;
     reference?: { message_id?: string | undefined } | undefined;
+    /** For a reply: add the replied-to author to `mentions` (unless it is the author). */
+    mentionRepliedUser?: boolean | undefined;
     webhookId?: string | undefined;
     interaction?: APIMessage['interaction_metadata'] | undefined;
     type?: MessageType | undefined;
     files?: readonly RecordedFile[] | undefined;
   }): MessageRecord {
     const { channel, author, content } = input;
+    const referenced =
+      input.reference?.message_id === undefined
+        ? undefined
+        : channel.messages.get(input.reference.message_id)?.message;
     const mentionIds = [...content.matchAll(/<@!?(\d{15,25})>/g)].map((m) => m[1] as string);
+    if (
+      input.mentionRepliedUser === true &&
+      referenced !== undefined &&
+      referenced.author.id !== author.id
+    ) {
+      mentionIds.push(referenced.author.id);
+    }
     const mentions = [...new Set(mentionIds)]
       .map((id) => this.users.get(id))
       .filter((u): u is APIUser => u !== undefined);
     const roleMentions = [
       ...new Set([...content.matchAll(/<@&(\d{15,25})>/g)].map((m) => m[1] as string)),
     ];
-    const referenced =
-      input.reference?.message_id === undefined
-        ? undefined
-        : channel.messages.get(input.reference.message_id)?.message;
     const message: APIMessage = {
       id: this.ids.next(),
       channel_id: channel.channel.id,

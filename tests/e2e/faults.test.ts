@@ -1,5 +1,5 @@
 import { GatewayIntentBits, RESTEvents } from 'discord.js';
-import type { Client, Message } from 'discord.js';
+import type { Client, Message, RateLimitData } from 'discord.js';
 import { describe, expect, it } from 'vitest';
 import { nextEvent, useE2E } from './harness.js';
 
@@ -22,9 +22,12 @@ describe('fault injection', () => {
   it('a 429 with retry_after: discord.js waits, then retries and succeeds', async () => {
     const discord = await e2e.simulator();
     const client = await e2e.client(discord, INTENTS);
-    // discord.js reports an unexpected 429 on its debug channel (RateLimited is for pre-emptive waits).
+    // discord.js reports an unexpected 429 on its debug channel, then, having learnt from the
+    // X-RateLimit headers that the bucket is exhausted, waits for the reset with a RateLimited event.
     const debug: string[] = [];
     client.rest.on(RESTEvents.Debug, (line) => debug.push(line));
+    const limited: RateLimitData[] = [];
+    client.rest.on(RESTEvents.RateLimited, (data) => limited.push(data));
     discord.faults.rateLimit(CREATE_MESSAGE, { retryAfterMs: 150 });
 
     const channel = await sendable(client, discord.fixtures.channels.general.id);
@@ -37,6 +40,16 @@ describe('fault injection', () => {
     const report = debug.find((line) => line.includes('Encountered unexpected 429 rate limit'));
     expect(report).toMatch(/Retry After\s+: 150ms/);
     expect(report).toMatch(/Scope\s+: user/);
+    expect(limited).toHaveLength(1);
+    expect(limited[0]).toMatchObject({
+      method: 'POST',
+      route: '/channels/:id/messages',
+      limit: 5,
+      scope: 'user',
+      global: false,
+    });
+    expect(limited[0]!.timeToReset).toBeGreaterThan(0);
+    expect(limited[0]!.timeToReset).toBeLessThanOrEqual(150);
   });
 
   it('a 500 is retried by discord.js; persistent 5xx surface as an error', async () => {

@@ -92,6 +92,21 @@ describe('close()', () => {
     await vi.waitFor(() => expect(tcpHandles()).toBe(0), { timeout: 5000, interval: 10 });
   });
 
+  it('ends a login() in flight at once with MOCK_DISCORD_CLOSED, not after its 5 s timeout', async () => {
+    const discord = await createMockDiscord();
+    const client = e2e.track(new Client({ ...discord.clientOptions, intents: INTENTS }));
+    const login = discord.login(client, { timeoutMs: 60_000 });
+    const outcome = login.then(
+      () => 'ready',
+      (error: unknown) => error,
+    );
+    // The client has its gateway URL and is opening the WebSocket: the middle of the handshake.
+    await discord.waitForRequest({ route: '/gateway/bot' });
+    await discord.close();
+    // With a 60 s login timeout, only close() can settle this within the test's 15 s budget.
+    expect(await outcome).toMatchObject({ code: 'MOCK_DISCORD_CLOSED' });
+  });
+
   it('cancels pending latency timers and waiters, and is idempotent', async () => {
     const clock = countingClock();
     const discord = await createMockDiscord({ latencyMs: 10_000, clock });

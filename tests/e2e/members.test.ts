@@ -69,7 +69,11 @@ describe('members and moderation', () => {
       { type: 'kick', userId: extra.id, reason: 'spam' },
       { type: 'ban', userId: users.bob.id, reason: 'raid' },
     ]);
-    expect(discord.moderationActions[0]?.until).toBeDefined();
+    // discord.js turns the 10-minute duration into an ISO end time; it was sent a moment earlier.
+    const timeout = discord.moderationActions[0]!;
+    const remaining = Date.parse(timeout.until!) - timeout.time;
+    expect(remaining).toBeGreaterThan(9 * 60_000);
+    expect(remaining).toBeLessThanOrEqual(10 * 60_000);
     expect(discord.moderationActions[2]?.deleteMessageSeconds).toBe(3600);
     expect(discord.bans()).toEqual([users.bob.id]);
     expect(discord.requests.find((r) => r.method === 'PATCH')?.auditLogReason).toBe('cool down');

@@ -164,10 +164,93 @@ describe('prefix commands', () => {
       code: 50035,
       status: 400,
     });
+    // discord.js flattens Discord's nested error tree into the message the bot author reads.
     await expect(
       channel.send({ embeds: [{ description: 'y'.repeat(4097) }] }),
-    ).rejects.toMatchObject({ code: 50035 });
+    ).rejects.toMatchObject({
+      code: 50035,
+      message:
+        'Invalid Form Body\nembeds[0].description[BASE_TYPE_MAX_LENGTH]: Must be 4096 or fewer in length.',
+    });
     expect(discord.requests.filter((r) => r.status === 400)).toHaveLength(2);
+  });
+
+  it('a reply pings the replied-to author (mentions.has), so content reaches a bot without MessageContent', async () => {
+    const discord = await e2e.simulator();
+    const client = await e2e.client(discord, [
+      GatewayIntentBits.Guilds,
+      GatewayIntentBits.GuildMessages,
+    ]);
+    const { users, channels } = discord.fixtures;
+    const channel = client.channels.cache.get(channels.general.id);
+    if (channel === undefined || !channel.isSendable()) throw new Error('fixture channel missing');
+    const mine = await channel.send('pick a number');
+
+    let got = nextEvent<[Message]>(client, 'messageCreate');
+    discord.sendMessage({
+      author: users.bob,
+      channel: channels.general,
+      content: '7',
+      replyTo: mine,
+    });
+    let [reply] = await got;
+    expect(reply.mentions.repliedUser?.id).toBe(client.user?.id);
+    // A mention-prefix check sees the ping, as it would on Discord; ignoreRepliedUser filters it.
+    expect(reply.mentions.has(client.user!)).toBe(true);
+    expect(reply.mentions.has(client.user!, { ignoreRepliedUser: true })).toBe(false);
+    expect(reply.content).toBe('7');
+
+    got = nextEvent<[Message]>(client, 'messageCreate');
+    discord.sendMessage({
+      author: users.bob,
+      channel: channels.general,
+      content: '8',
+      replyTo: mine,
+      mentionRepliedUser: false,
+    });
+    [reply] = await got;
+    expect(reply.mentions.has(client.user!)).toBe(false);
+    expect(reply.content).toBe(''); // no ping, no MessageContent intent: Discord blanks it
+  });
+
+  it('pages history with before/after/around and bulk-deletes like a purge command', async () => {
+    const discord = await e2e.simulator();
+    const client = await e2e.client(discord, MESSAGE_INTENTS);
+    const { users, channels } = discord.fixtures;
+    const channel = client.channels.cache.get(channels.general.id);
+    if (channel === undefined || !channel.isTextBased() || channel.isDMBased())
+      throw new Error('fixture channel missing');
+    const sent = ['m0', 'm1', 'm2', 'm3', 'm4'].map(
+      (content) =>
+        discord.sendMessage({ author: users.bob, channel: channels.general, content }).id,
+    );
+    const contents = (page: Map<string, Message>): string[] =>
+      [...page.values()].map((m) => m.content);
+
+    expect(contents(await channel.messages.fetch({ limit: 2 }))).toEqual(['m4', 'm3']);
+    expect(contents(await channel.messages.fetch({ limit: 2, before: sent[3]! }))).toEqual([
+      'm2',
+      'm1',
+    ]);
+    expect(contents(await channel.messages.fetch({ limit: 2, after: sent[1]! }))).toEqual([
+      'm3',
+      'm2',
+    ]);
+    expect(contents(await channel.messages.fetch({ limit: 3, around: sent[2]! }))).toEqual([
+      'm3',
+      'm2',
+      'm1',
+    ]);
+
+    const bulk = nextEvent<[Map<string, Message>]>(client, 'messageDeleteBulk');
+    const deleted = await channel.bulkDelete(3);
+    expect([...deleted.keys()].sort()).toEqual(sent.slice(2).sort());
+    expect([...(await bulk)[0].keys()].sort()).toEqual(sent.slice(2).sort());
+    expect(discord.messages(channels.general).map((m) => m.content)).toEqual(['m0', 'm1']);
+    const request = await discord.waitForRequest({
+      route: '/channels/:channelId/messages/bulk-delete',
+    });
+    expect(request.status).toBe(204);
   });
 
   it('uploads attachments: files are recorded and served back from the simulator', async () => {

@@ -1,8 +1,12 @@
 import {
+  ActionRowBuilder,
   GatewayIntentBits,
   MessageFlags,
+  ModalBuilder,
   PermissionFlagsBits,
   SlashCommandBuilder,
+  TextInputBuilder,
+  TextInputStyle,
 } from 'discord.js';
 import type { ChatInputCommandInteraction, Interaction } from 'discord.js';
 import { describe, expect, it, vi } from 'vitest';
@@ -96,7 +100,10 @@ describe('slash commands', () => {
       { name: 'days', type: 4, value: 30 },
     ]);
     expect(interaction.data.resolved?.users?.[users.bob.id]?.username).toBe('bob');
-    expect(interaction.data.resolved?.members?.[users.bob.id]).toBeDefined();
+    // Resolved members carry their channel permissions and, as on Discord, no nested user.
+    const resolvedBob = interaction.data.resolved?.members?.[users.bob.id];
+    expect(resolvedBob).toMatchObject({ roles: [], permissions: expect.stringMatching(/^\d+$/) });
+    expect(resolvedBob).not.toHaveProperty('user');
 
     const followUp = await discord.waitForRequest({
       method: 'POST',
@@ -160,6 +167,50 @@ describe('slash commands', () => {
     });
     expect(replies).toEqual(['only you can see this']);
     expect(discord.interaction(interaction)).toMatchObject({ responseType: 4, ephemeral: true });
+  });
+
+  it('shows a modal (type 9); a modal without a title is refused with 50035', async () => {
+    const discord = await e2e.simulator();
+    const errors: unknown[] = [];
+    await e2e.client(discord, INTENTS, (c) =>
+      onCommand(c, async (interaction) => {
+        const input = new TextInputBuilder()
+          .setCustomId('reason')
+          .setLabel('Reason')
+          .setStyle(TextInputStyle.Short);
+        const row = new ActionRowBuilder<TextInputBuilder>().addComponents(input);
+        const title = interaction.options.getString('title');
+        // Without a title, skip the builder (it would refuse) to see what Discord answers.
+        const modal =
+          title === null
+            ? ({ custom_id: 'report', components: [row.toJSON()] } as never)
+            : new ModalBuilder().setCustomId('report').setTitle(title).addComponents(row);
+        await interaction.showModal(modal).catch((e: unknown) => {
+          errors.push(e);
+        });
+      }),
+    );
+    const { users } = discord.fixtures;
+    const shown = discord.invokeSlash({
+      user: users.bob,
+      name: 'report',
+      options: { title: 'Report' },
+    });
+    const callback = await discord.waitForRequest({ route: CALLBACK, status: 204 });
+    expect(callback.body).toMatchObject({
+      type: 9,
+      data: { custom_id: 'report', title: 'Report' },
+    });
+    expect(discord.interaction(shown)).toMatchObject({ responseType: 9, original: null });
+
+    const untitled = discord.invokeSlash({ user: users.bob, name: 'report' });
+    await discord.waitForRequest({ route: CALLBACK, status: 400 });
+    await vi.waitFor(() => expect(errors).toHaveLength(1));
+    expect(errors[0]).toMatchObject({
+      code: 50035,
+      message: expect.stringContaining('data.title[BASE_TYPE_INVALID]'),
+    });
+    expect(discord.interaction(untitled).responseType).toBeNull();
   });
 
   it('computes member.permissions from roles, and resolves subcommand and role options', async () => {

@@ -33,7 +33,14 @@ describe('FaultInjector', () => {
     expect(first).toEqual({
       status: 429,
       body: { message: 'You are being rate limited.', retry_after: 0.25, global: false, code: 0 },
-      headers: { 'retry-after': '0.25', 'x-ratelimit-scope': 'user' },
+      headers: {
+        'retry-after': '0.25',
+        'x-ratelimit-scope': 'user',
+        'x-ratelimit-limit': '5',
+        'x-ratelimit-remaining': '0',
+        'x-ratelimit-reset-after': '0.25',
+        'x-ratelimit-bucket': 'mock-POST-/a',
+      },
     });
     expect(faults.take(req('POST', '/a'))?.status).toBe(429);
     expect(faults.take(req('POST', '/a'))).toBeUndefined();

@@ -170,6 +170,37 @@ describe('gateway protocol', () => {
     expect(await second.closed).toBe(1006);
   });
 
+  it('refuses a RESUME whose missed events fell out of the 1000-event backlog, instead of losing them', async () => {
+    const discord = await sim();
+    const conn = await connect(discord);
+    await conn.next();
+    conn.send(identify(discord.token, GatewayIntentBits.Guilds | GatewayIntentBits.GuildMembers));
+    const ready = (await conn.next()) as { d: { session_id: string } };
+    await conn.next(); // GUILD_CREATE, seq 2
+    discord.faults.dropGateway({ code: 4000 });
+    await conn.closed;
+    // Seqs 3..1003 while away; the backlog keeps the last 1000 (4..1003), so seq 3 is gone.
+    for (let i = 0; i < 1001; i += 1) discord.memberJoin({ user: discord.addUser() });
+
+    const late = await connect(discord);
+    await late.next();
+    late.send({
+      op: GatewayOpcodes.Resume,
+      d: { token: discord.token, session_id: ready.d.session_id, seq: 2 },
+    });
+    expect(await late.next()).toMatchObject({ op: GatewayOpcodes.InvalidSession, d: false });
+    expect(discord.gatewayLog.at(-1)).toMatchObject({
+      type: 'invalid-session',
+      reason: expect.stringMatching(/older than the replay backlog/),
+    });
+    // Had it seen one more event, everything it missed would still be there.
+    late.send({
+      op: GatewayOpcodes.Resume,
+      d: { token: discord.token, session_id: ready.d.session_id, seq: 3 },
+    });
+    expect(await late.next()).toMatchObject({ t: 'GUILD_MEMBER_ADD', s: 4 });
+  });
+
   it('answers member requests (op 8) by query and by ids', async () => {
     const discord = await sim();
     const conn = await connect(discord);

@@ -160,9 +160,15 @@ describe('messages, reactions, users', () => {
         },
       ],
     };
-    expect(Object.keys((await api(discord, 'POST', path, fields)).body as object)).toContain(
-      'errors',
-    );
+    const tooMany = { _errors: [{ code: 'BASE_TYPE_MAX_LENGTH' }] };
+    expect((await api(discord, 'POST', path, fields)).body).toMatchObject({
+      code: 50035,
+      errors: {
+        embeds: {
+          '0': { fields: tooMany, footer: { text: tooMany }, author: { name: tooMany } },
+        },
+      },
+    });
     expect(
       (await api(discord, 'POST', path, { content: 'ok', message_reference: { message_id: '1' } }))
         .status,
