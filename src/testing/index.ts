@@ -66,5 +66,5 @@ export type {
   MockChannel,
   MockGuildChannel,
 } from './state.js';
-export { watchUnhandledRejections } from './unhandled-rejections.js';
+export { UnhandledRejectionError, watchUnhandledRejections } from './unhandled-rejections.js';
 export type { UnhandledRejectionWatch } from './unhandled-rejections.js';

@@ -1,5 +1,40 @@
 import { SocKitError } from '../core/index.js';
 
+/**
+ * Thrown by {@link UnhandledRejectionWatch.assertNone} when the process saw unhandled rejections.
+ * Its `code` is `UNHANDLED_REJECTION`, its `cause` the first reason and `reasons` all of them.
+ *
+ * @example
+ * ```ts
+ * import { UnhandledRejectionError, watchUnhandledRejections } from 'soc-kit/testing';
+ *
+ * const watch = watchUnhandledRejections();
+ * try {
+ *   watch.assertNone();
+ * } catch (error) {
+ *   if (error instanceof UnhandledRejectionError) console.log(error.reasons.length);
+ * }
+ * watch.stop();
+ * ```
+ */
+export class UnhandledRejectionError extends SocKitError {
+  /** Every rejection reason seen, oldest first. */
+  readonly reasons: readonly unknown[];
+
+  /**
+   * @param reasons - The rejection reasons seen, oldest first (at least one).
+   */
+  constructor(reasons: readonly unknown[]) {
+    const text = reasons
+      .map((r) => (r instanceof Error ? `${r.name}: ${r.message}` : String(r)))
+      .join('; ');
+    super('UNHANDLED_REJECTION', `${reasons.length} unhandled rejection(s): ${text}`, {
+      cause: reasons[0],
+    });
+    this.reasons = reasons;
+  }
+}
+
 /** A running {@link watchUnhandledRejections} watch. */
 export interface UnhandledRejectionWatch {
   /** Rejection reasons seen since the watch started (or since the last `assertNone`). */
@@ -7,8 +42,8 @@ export interface UnhandledRejectionWatch {
   /**
    * Throws if any unhandled rejection was seen, then forgets them.
    *
-   * @throws {@link SocKitError} `UNHANDLED_REJECTION` with the first reason as `cause` and every
-   * reason in the message.
+   * @throws {@link UnhandledRejectionError} (`UNHANDLED_REJECTION`) with the first reason as
+   * `cause` and every reason in the message and in `reasons`.
    */
   assertNone(): void;
   /**
@@ -52,17 +87,7 @@ export function watchUnhandledRejections(): UnhandledRejectionWatch {
     reasons,
     assertNone(): void {
       if (reasons.length === 0) return;
-      const seen = reasons.splice(0, reasons.length);
-      const text = seen
-        .map((r) => (r instanceof Error ? `${r.name}: ${r.message}` : String(r)))
-        .join('; ');
-      throw new SocKitError(
-        'UNHANDLED_REJECTION',
-        `${seen.length} unhandled rejection(s): ${text}`,
-        {
-          cause: seen[0],
-        },
-      );
+      throw new UnhandledRejectionError(reasons.splice(0, reasons.length));
     },
     stop(): void {
       if (stopped) return;

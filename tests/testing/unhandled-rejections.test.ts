@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SocKitError } from '../../src/core/index.js';
-import { watchUnhandledRejections } from '../../src/testing/index.js';
+import { UnhandledRejectionError, watchUnhandledRejections } from '../../src/testing/index.js';
 
 describe('watchUnhandledRejections', () => {
   it('collects reasons and throws them from assertNone, then stops listening', () => {
@@ -19,12 +19,14 @@ describe('watchUnhandledRejections', () => {
     } catch (error) {
       thrown = error;
     }
+    expect(thrown).toBeInstanceOf(UnhandledRejectionError);
     expect(thrown).toBeInstanceOf(SocKitError);
     expect(thrown).toMatchObject({
       code: 'UNHANDLED_REJECTION',
       cause,
       message: '2 unhandled rejection(s): Error: lost; plain reason',
     });
+    expect((thrown as UnhandledRejectionError).reasons).toEqual([cause, 'plain reason']);
     expect(watch.reasons).toHaveLength(0);
     watch.stop();
     watch.stop();
