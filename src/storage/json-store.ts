@@ -404,7 +404,9 @@ export class StoreClosedError extends SocKitError {
 
 /**
  * Thrown by {@link JsonStore.flush} and {@link JsonStore.close} when the write failed (disk full,
- * permissions). The previous document is intact. Code `STORE_WRITE`.
+ * permissions). The file holds a complete document, the previous one or (when only the final folder
+ * fsync failed) the new one, never a torn mix. The unsaved state stays in memory and a later
+ * `flush` or `close` retries. Code `STORE_WRITE`.
  *
  * @example
  * ```ts
@@ -432,7 +434,7 @@ export class StoreWriteError extends SocKitError {
     const cause = options?.cause instanceof Error ? `: ${options.cause.message}` : '';
     super(
       'STORE_WRITE',
-      `could not write ${location}${cause}; the previous contents are intact.`,
+      `could not write ${location}${cause}; the file still holds a complete document, never a torn one.`,
       options,
     );
   }
@@ -1019,7 +1021,7 @@ export class JsonStore<T> {
       const retryMs = Math.min(this.debounceMs * 2 ** this.consecutiveFailures, MAX_RETRY_MS);
       this.logger.error(
         { location: this.location, err: error, retryMs },
-        `JsonStore: write to ${this.location} failed; the previous contents are intact`,
+        `JsonStore: write to ${this.location} failed; will retry (the file holds a complete document)`,
       );
       this.schedule(Math.max(retryMs, 1));
       throw new StoreWriteError(this.location, { cause: error });
