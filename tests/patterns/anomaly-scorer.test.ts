@@ -83,6 +83,23 @@ describe('AnomalyScorer basics', () => {
     expect(counts.update(80, T0 + 300 * HOUR_MS).model).toBe('count');
   });
 
+  it('moves bursty integers (dispersion far above Poisson) to the real model', () => {
+    const s = createSampler(12);
+    const bursty = new AnomalyScorer();
+    feed(
+      bursty,
+      Array.from({ length: 300 }, () => s.negativeBinomial(20, 20 * 40)),
+    );
+    expect(bursty.update(20, T0 + 300 * HOUR_MS).model).toBe('real');
+    // Moderately over-dispersed counts (dispersion 4) keep the count model.
+    const counts = new AnomalyScorer();
+    feed(
+      counts,
+      Array.from({ length: 300 }, () => s.negativeBinomial(10, 40)),
+    );
+    expect(counts.update(10, T0 + 300 * HOUR_MS).model).toBe('count');
+  });
+
   it('does not alert on the first point and scores from the second without a prior', () => {
     const scorer = new AnomalyScorer({ kind: 'real' });
     const first = scorer.update(100, T0);
@@ -247,6 +264,31 @@ describe('AnomalyScorer robustness', () => {
       Array.from({ length: 24 * 28 }, (_, i) => s2.normal(shape(i), 3)),
     );
     expect(plain.update(shape(24 * 28 + 15), T0 + night * HOUR_MS).anomalous).toBe(false);
+  });
+
+  it('learns a daily square wave far above the noise within days, not by level shifts', () => {
+    // NAB's art_daily_* shape: 5-minute data, 20 by night and 80 from 9:00 to 18:00, noise σ 2.
+    const s = createSampler(13);
+    const step = 5 * 60_000;
+    const scorer = new AnomalyScorer({ kind: 'real' });
+    const perDay = 288;
+    let alerts = 0;
+    let shifts = 0;
+    for (let i = 0; i < 14 * perDay; i++) {
+      const minute = (i % perDay) * 5;
+      const day = minute >= 9 * 60 && minute < 18 * 60;
+      const score = scorer.update(s.normal(day ? 80 : 20, 2), T0 + i * step);
+      if (i >= 7 * perDay) {
+        if (score.anomalous) alerts++;
+        if (score.regimeShift) shifts++;
+      }
+    }
+    // In the second week the season predicts both jumps.
+    expect(shifts).toBe(0);
+    expect(alerts).toBeLessThanOrEqual(3);
+    // A daytime value at night is still flagged.
+    const night = scorer.update(80, T0 + (14 * perDay + 12) * step);
+    expect(night.anomalous).toBe(true);
   });
 
   it('follows a steep trend without lag, so spikes on it stay visible', () => {
@@ -450,6 +492,24 @@ describe('AnomalyScorer persistence and validation', () => {
         );
       }
     }
+  });
+
+  it('restores a state written before the seasonal base existed', () => {
+    const s = createSampler(14);
+    const original = new AnomalyScorer({ kind: 'real' });
+    feed(
+      original,
+      Array.from({ length: 500 }, () => s.normal(50, 5)),
+    );
+    const json = original.toJSON();
+    const { seasonBase, seasonBaseWeight, ...legacyState } = json.state;
+    expect(seasonBase).toBeDefined();
+    expect(seasonBaseWeight).toBeGreaterThan(0);
+    const restored = AnomalyScorer.fromJSON({ ...json, state: legacyState });
+    expect(restored.toJSON().state.seasonBase).toBe(json.state.level);
+    const score = restored.update(80, T0 + 500 * HOUR_MS);
+    expect(score.anomalous).toBe(true);
+    expect(Number.isFinite(score.confidence)).toBe(true);
   });
 
   it('fromJSON rejects garbage with a typed error', () => {
