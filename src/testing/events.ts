@@ -22,6 +22,13 @@ import type {
   MockState,
 } from './state.js';
 
+/** The intent a session needs to receive message events of `channel`. */
+function messageIntent(channel: ChannelRecord): GatewayIntentBits {
+  return channel.guildId === null
+    ? GatewayIntentBits.DirectMessages
+    : GatewayIntentBits.GuildMessages;
+}
+
 /**
  * Turns state changes into gateway dispatches with the intents Discord requires for each, and
  * strips message content for sessions without the MessageContent intent (as Discord does, except
@@ -43,10 +50,7 @@ export class EventDispatcher {
   messageCreate(channel: ChannelRecord, record: MessageRecord): GatewayMessageCreateDispatchData {
     const data = this.#withGuildContext(channel, this.#state.apiMessage(record));
     this.#gateway.dispatch(GatewayDispatchEvents.MessageCreate, data, {
-      intent:
-        channel.guildId === null
-          ? GatewayIntentBits.DirectMessages
-          : GatewayIntentBits.GuildMessages,
+      intent: messageIntent(channel),
       withoutMessageContent: (d) => this.#redact(channel, d as APIMessage),
     });
     return data;
@@ -58,10 +62,7 @@ export class EventDispatcher {
       this.#state.apiMessage(record),
     );
     this.#gateway.dispatch(GatewayDispatchEvents.MessageUpdate, data, {
-      intent:
-        channel.guildId === null
-          ? GatewayIntentBits.DirectMessages
-          : GatewayIntentBits.GuildMessages,
+      intent: messageIntent(channel),
       withoutMessageContent: (d) => this.#redact(channel, d as APIMessage),
     });
   }
@@ -75,10 +76,7 @@ export class EventDispatcher {
         ...(channel.guildId === null ? {} : { guild_id: channel.guildId }),
       },
       {
-        intent:
-          channel.guildId === null
-            ? GatewayIntentBits.DirectMessages
-            : GatewayIntentBits.GuildMessages,
+        intent: messageIntent(channel),
       },
     );
   }
@@ -92,10 +90,7 @@ export class EventDispatcher {
         ...(channel.guildId === null ? {} : { guild_id: channel.guildId }),
       },
       {
-        intent:
-          channel.guildId === null
-            ? GatewayIntentBits.DirectMessages
-            : GatewayIntentBits.GuildMessages,
+        intent: messageIntent(channel),
       },
     );
   }
