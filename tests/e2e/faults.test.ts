@@ -41,16 +41,20 @@ describe('fault injection', () => {
     const report = debug.find((line) => line.includes('Encountered unexpected 429 rate limit'));
     expect(report).toMatch(/Retry After\s+: 400ms/);
     expect(report).toMatch(/Scope\s+: user/);
-    expect(limited).toHaveLength(1);
-    expect(limited[0]).toMatchObject({
-      method: 'POST',
-      route: '/channels/:id/messages',
-      limit: 5,
-      scope: 'user',
-      global: false,
-    });
-    expect(limited[0]!.timeToReset).toBeGreaterThan(0);
-    expect(limited[0]!.timeToReset).toBeLessThanOrEqual(400);
+    // discord.js emits RateLimited each time it finds the bucket still exhausted, so a slow
+    // timer can make it wait (and report) twice; every report must describe this bucket.
+    expect(limited.length).toBeGreaterThanOrEqual(1);
+    for (const report of limited) {
+      expect(report).toMatchObject({
+        method: 'POST',
+        route: '/channels/:id/messages',
+        limit: 5,
+        scope: 'user',
+        global: false,
+      });
+      expect(report.timeToReset).toBeGreaterThan(0);
+      expect(report.timeToReset).toBeLessThanOrEqual(400);
+    }
   });
 
   it('a 500 is retried by discord.js; persistent 5xx surface as an error', async () => {
