@@ -1,14 +1,8 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { EventEmitter } from 'eventemitter3';
 import { safeParse, type z } from 'zod';
-import {
-  noopLogger,
-  SocKitError,
-  systemClock,
-  type Clock,
-  type LogBindings,
-  type Logger,
-} from '../core/index.js';
+import { noopLogger, SocKitError, systemClock, type Clock, type Logger } from '../core/index.js';
+import { guardLogger } from '../core/internal.js';
 import type {
   SignalCatalog,
   SignalInput,
@@ -404,8 +398,7 @@ function deliver(this: Subscription, dispatch: Dispatch): void {
 function fail(subscription: Subscription, dispatch: Dispatch, error: unknown): void {
   (dispatch.failed ??= []).push({ handler: subscription.name, error });
   const signal = dispatch.signal;
-  safeLog(
-    subscription.logger,
+  subscription.logger.error(
     {
       signalType: signal.type,
       signalId: signal.id,
@@ -415,14 +408,6 @@ function fail(subscription: Subscription, dispatch: Dispatch, error: unknown): v
     },
     'Signal handler failed; the other handlers were not affected',
   );
-}
-
-function safeLog(logger: Logger, bindings: LogBindings, message: string): void {
-  try {
-    logger.error(bindings, message);
-  } catch {
-    // Loggers must not throw; if one does anyway, the emit must still settle and close() finish.
-  }
 }
 
 /**
@@ -517,7 +502,8 @@ export class SignalBus<S extends SignalSchemas> implements SignalEmitter<S> {
         rejected: 0,
       });
     }
-    this.#logger = options.logger ?? noopLogger;
+    // Guarded: a throwing logger must not keep an emit from settling or close() from finishing.
+    this.#logger = options.logger === undefined ? noopLogger : guardLogger(options.logger);
     this.#clock = options.clock ?? systemClock;
     this.#validate = options.validate ?? true;
     this.#maxDepth = checkCount('maxEmitDepth', options.maxEmitDepth, DEFAULT_MAX_EMIT_DEPTH);
@@ -610,8 +596,7 @@ export class SignalBus<S extends SignalSchemas> implements SignalEmitter<S> {
     if (depth > this.#maxDepth) {
       entry.rejected += 1;
       const error = new SignalLoopError(type, depth, this.#maxDepth);
-      safeLog(
-        this.#logger,
+      this.#logger.error(
         { signalType: type, source: meta.source, causationId: cause?.id, depth, err: error },
         'Signal emit refused: nesting exceeded maxEmitDepth',
       );

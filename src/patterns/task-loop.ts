@@ -1,6 +1,7 @@
 import { Cron } from 'croner';
 import { noopLogger, SocKitError, systemClock } from '../core/index.js';
 import type { Clock, Logger } from '../core/index.js';
+import { guardLogger, MAX_TIMER_DELAY_MS } from '../core/internal.js';
 
 /**
  * Thrown by {@link createLoop} and {@link TaskLoop.changeInterval} for invalid options: neither or
@@ -145,9 +146,6 @@ export interface LoopStatus {
   intervalMs?: number;
 }
 
-/** Longest delay a Node (or browser) timer honours; longer ones fire after 1 ms. */
-const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
-
 function positive(name: string, value: unknown): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
     throw new LoopOptionError(
@@ -261,7 +259,8 @@ export class TaskLoop {
     this.#name = options.name ?? 'loop';
     this.#clock = options.clock ?? systemClock;
     this.#random = options.random ?? Math.random;
-    this.#logger = options.logger ?? noopLogger;
+    // Guarded: a failing logger must not stop the loop or leave a run unsettled.
+    this.#logger = options.logger === undefined ? noopLogger : guardLogger(options.logger);
     this.#jitterMs = options.jitterMs ?? 0;
     this.#timeoutMs = options.timeoutMs;
     this.#waitFor = options.waitFor;
@@ -313,8 +312,7 @@ export class TaskLoop {
         this.#started = false;
         this.#stopped = true;
         this.#lastError = error;
-        this.#log(
-          'error',
+        this.#logger.error(
           { loop: this.#name, err: error },
           'loop waitFor rejected; loop not started',
         );
@@ -446,15 +444,6 @@ export class TaskLoop {
     return status;
   }
 
-  /** Logs, never throws: a failing logger must not stop the loop or leave a run unsettled. */
-  #log(level: 'warn' | 'error', bindings: Record<string, unknown>, message: string): void {
-    try {
-      this.#logger[level](bindings, message);
-    } catch {
-      // Nothing better to do with a broken logger than carry on.
-    }
-  }
-
   #currentState(): LoopState {
     if (this.#stopping !== undefined) return 'stopping';
     if (this.#current !== undefined) return 'running';
@@ -496,7 +485,7 @@ export class TaskLoop {
       const next = this.#cron.nextRun(new Date(due));
       if (next === null) {
         // The pattern has no future occurrence: nothing left to schedule.
-        this.#log('warn', { loop: this.#name }, 'cron pattern has no future run; loop idle');
+        this.#logger.warn({ loop: this.#name }, 'cron pattern has no future run; loop idle');
         return;
       }
       due = next.getTime();
@@ -559,8 +548,7 @@ export class TaskLoop {
           'timeout',
           `loop "${this.#name}" run ${run} ran past ${limit} ms`,
         );
-        this.#log(
-          'warn',
+        this.#logger.warn(
           { loop: this.#name, run, timeoutMs: limit },
           'loop run timed out; aborting it and waiting for it to settle',
         );
@@ -591,8 +579,7 @@ export class TaskLoop {
         this.#failures += 1;
         this.#consecutiveFailures += 1;
         this.#lastError = failure;
-        this.#log(
-          'error',
+        this.#logger.error(
           { loop: this.#name, run, failures: this.#consecutiveFailures, err: failure },
           'loop run failed; the loop continues',
         );

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { SignalEmitter } from '../bus/signal-emitter.js';
 import { noopLogger, SocKitError, systemClock } from '../core/index.js';
 import type { Clock, Logger } from '../core/index.js';
+import { guardLogger, MAX_TIMER_DELAY_MS } from '../core/internal.js';
 
 /**
  * Thrown (as a rejection of {@link runWorkflow}, or synchronously by {@link WorkflowBuilder.step})
@@ -398,9 +399,6 @@ export function defineWorkflow<In>(): WorkflowBuilder<In, Record<never, never>> 
   return new WorkflowBuilder<In, Record<never, never>>();
 }
 
-/** Longest delay a timer honours (about 24.8 days); a longer one fires after 1 ms. */
-const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
-
 function checkPositive(step: string, name: string, value: unknown, timer = false): void {
   if (
     typeof value !== 'number' ||
@@ -525,20 +523,6 @@ function describe(error: unknown): string {
   }
 }
 
-/** Wraps a logger so that a failing one cannot turn a workflow result into a rejection. */
-function safeLogger(logger: Logger): Logger {
-  const guard =
-    (level: 'debug' | 'info' | 'warn' | 'error') =>
-    (bindings: Record<string, unknown>, message?: string): void => {
-      try {
-        logger[level](bindings, message);
-      } catch {
-        // A broken log sink must not change the outcome of the workflow.
-      }
-    };
-  return { debug: guard('debug'), info: guard('info'), warn: guard('warn'), error: guard('error') };
-}
-
 /**
  * Runs steps one after another and returns a structured result per step; never rejects because a
  * step failed.
@@ -617,7 +601,7 @@ export async function runWorkflow<In>(
   }
   const clock = options.clock ?? systemClock;
   const random = options.random ?? Math.random;
-  const logger = options.logger === undefined ? noopLogger : safeLogger(options.logger);
+  const logger = options.logger === undefined ? noopLogger : guardLogger(options.logger);
   const name = options.name ?? 'workflow';
   const started = clock.now();
   const controller = new AbortController();

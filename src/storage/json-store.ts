@@ -7,6 +7,7 @@ import {
   type Logger,
   type TimerHandle,
 } from '../core/index.js';
+import { MAX_TIMER_DELAY_MS } from '../core/internal.js';
 import { FileStorageAdapter } from './file-storage-adapter.js';
 import type { StorageAdapter, StorageLock } from './storage-adapter.js';
 
@@ -448,7 +449,6 @@ interface Envelope {
 type Decoded<T> = { ok: true; state: T; storedVersion: number } | { ok: false; reason: string };
 
 const MAX_RETRY_MS = 30_000;
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 function deepFreeze<T>(value: T): T {
   if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
@@ -618,9 +618,9 @@ export class JsonStore<T> {
     }
     const debounceMs = options.debounceMs ?? 100;
     // Node's timers take at most 2^31 - 1 ms; beyond that they fire after 1 ms.
-    if (!Number.isFinite(debounceMs) || debounceMs < 0 || debounceMs > MAX_TIMER_MS) {
+    if (!Number.isFinite(debounceMs) || debounceMs < 0 || debounceMs > MAX_TIMER_DELAY_MS) {
       throw new StoreOptionsError(
-        `debounceMs must be a number of ms from 0 to ${MAX_TIMER_MS}, got ${String(debounceMs)}.`,
+        `debounceMs must be a number of ms from 0 to ${MAX_TIMER_DELAY_MS}, got ${String(debounceMs)}.`,
       );
     }
     const migrations = [...(options.migrations ?? [])];
