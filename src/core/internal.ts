@@ -21,3 +21,20 @@ export function guardLogger(logger: Logger): Logger {
     };
   return { debug: guard('debug'), info: guard('info'), warn: guard('warn'), error: guard('error') };
 }
+
+/**
+ * Whether `value` is a finite number above 0 (optionally an integer, optionally at most `max`).
+ * Callers throw their own typed error when it is not.
+ */
+export function isPositiveNumber(
+  value: unknown,
+  options: { integer?: boolean; max?: number } = {},
+): value is number {
+  return (
+    typeof value === 'number' &&
+    Number.isFinite(value) &&
+    value > 0 &&
+    (options.integer !== true || Number.isInteger(value)) &&
+    (options.max === undefined || value <= options.max)
+  );
+}

@@ -1,7 +1,7 @@
 import { Cron } from 'croner';
 import { noopLogger, SocKitError, systemClock } from '../core/index.js';
 import type { Clock, Logger } from '../core/index.js';
-import { guardLogger, MAX_TIMER_DELAY_MS } from '../core/internal.js';
+import { guardLogger, isPositiveNumber, MAX_TIMER_DELAY_MS } from '../core/internal.js';
 
 /**
  * Thrown by {@link createLoop} and {@link TaskLoop.changeInterval} for invalid options: neither or
@@ -147,7 +147,7 @@ export interface LoopStatus {
 }
 
 function positive(name: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+  if (!isPositiveNumber(value)) {
     throw new LoopOptionError(
       `createLoop: ${name} must be a positive finite number, got ${String(value)}`,
     );

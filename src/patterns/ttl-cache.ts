@@ -1,6 +1,7 @@
 import { LRUCache } from 'lru-cache';
 import { SocKitError, systemClock } from '../core/index.js';
 import type { Clock } from '../core/index.js';
+import { isPositiveNumber } from '../core/internal.js';
 
 /**
  * Thrown by the {@link TtlCache} constructor and by {@link TtlCache.set} when an option or a TTL is
@@ -82,12 +83,7 @@ interface PendingLoad<V> {
 }
 
 function assertPositive(name: string, value: unknown, integer: boolean): void {
-  if (
-    typeof value !== 'number' ||
-    !Number.isFinite(value) ||
-    value <= 0 ||
-    (integer && !Number.isInteger(value))
-  ) {
+  if (!isPositiveNumber(value, { integer })) {
     throw new TtlCacheOptionError(
       `TtlCache: ${name} must be a positive ${integer ? 'integer' : 'finite number'}, got ${String(value)}`,
     );

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { SignalEmitter } from '../bus/signal-emitter.js';
 import { noopLogger, SocKitError, systemClock } from '../core/index.js';
 import type { Clock, Logger } from '../core/index.js';
-import { guardLogger, MAX_TIMER_DELAY_MS } from '../core/internal.js';
+import { guardLogger, isPositiveNumber, MAX_TIMER_DELAY_MS } from '../core/internal.js';
 
 /**
  * Thrown (as a rejection of {@link runWorkflow}, or synchronously by {@link WorkflowBuilder.step})
@@ -400,12 +400,7 @@ export function defineWorkflow<In>(): WorkflowBuilder<In, Record<never, never>> 
 }
 
 function checkPositive(step: string, name: string, value: unknown, timer = false): void {
-  if (
-    typeof value !== 'number' ||
-    !Number.isFinite(value) ||
-    value <= 0 ||
-    (timer && value > MAX_TIMER_DELAY_MS)
-  ) {
+  if (!isPositiveNumber(value, timer ? { max: MAX_TIMER_DELAY_MS } : {})) {
     throw new WorkflowDefinitionError(
       `step "${step}": ${name} must be a positive finite number${timer ? ` of ms up to ${MAX_TIMER_DELAY_MS}` : ''}, got ${String(value)}`,
     );

@@ -1,4 +1,5 @@
 import { SocKitError } from '../../core/index.js';
+import { isPositiveNumber } from '../../core/internal.js';
 
 /**
  * Thrown by the {@link Correlator} constructor (and {@link correlateEvents}) when a rule is
@@ -203,12 +204,7 @@ export const DEFAULT_MAX_KEYS = 10_000;
 export const DEFAULT_MAX_EVENTS_PER_KEY = 1_000;
 
 function positive(rule: string, name: string, value: unknown, integer: boolean): void {
-  if (
-    typeof value !== 'number' ||
-    !Number.isFinite(value) ||
-    value <= 0 ||
-    (integer && !Number.isInteger(value))
-  ) {
+  if (!isPositiveNumber(value, { integer })) {
     throw new CorrelationRuleError(
       `rule "${rule}": ${name} must be a positive ${integer ? 'integer' : 'finite number'}, got ${String(value)}`,
     );
