@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Clock, LogBindings, Logger } from '../../src/core/index.js';
+import type { Clock } from '../../src/core/index.js';
 import { defineSignals } from '../../src/bus/index.js';
 
 export const catalog = defineSignals({
@@ -12,21 +12,7 @@ export const catalog = defineSignals({
   PING: z.object({ n: z.number() }),
 });
 
-export interface LogEntry {
-  level: 'debug' | 'info' | 'warn' | 'error';
-  bindings: LogBindings;
-  message: string | undefined;
-}
-
-export function recordingLogger(): Logger & { entries: LogEntry[] } {
-  const entries: LogEntry[] = [];
-  const at =
-    (level: LogEntry['level']) =>
-    (bindings: LogBindings, message?: string): void => {
-      entries.push({ level, bindings, message });
-    };
-  return { entries, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
-}
+export { recordingLogger, type LogEntry } from '../support/recording-logger.js';
 
 export function manualClock(start = 1_700_000_000_000): Clock & { advance(ms: number): void } {
   let now = start;

@@ -1,15 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Logger } from '../../src/core/index.js';
+import { recordingLogger } from '../support/recording-logger.js';
 import { createLoop, LoopAbortError, LoopOptionError } from '../../src/patterns/index.js';
 import type { LoopRunContext } from '../../src/patterns/index.js';
-
-function recordingLogger(): Logger & { lines: string[] } {
-  const lines: string[] = [];
-  const log = (_bindings: unknown, message?: string): void => {
-    lines.push(message ?? '');
-  };
-  return { lines, debug: log, info: log, warn: log, error: log };
-}
 
 const START = Date.UTC(2026, 0, 1, 0, 0, 0);
 
@@ -80,7 +73,7 @@ describe('createLoop', () => {
     expect(task).not.toHaveBeenCalled();
     expect(loop.status()).toMatchObject({ state: 'stopped' });
     expect((loop.status().lastError as Error).message).toBe('login failed');
-    expect(logger.lines).toContain('loop waitFor rejected; loop not started');
+    expect(logger.messages()).toContain('loop waitFor rejected; loop not started');
   });
 
   it('ignores a waitFor that settles after stop()', async () => {
@@ -143,7 +136,7 @@ describe('createLoop', () => {
     expect(loop.status()).toMatchObject({ failures: 3, consecutiveFailures: 0 });
     expect((loop.status().lastError as Error).message).toBe('failure 3');
     expect(
-      logger.lines.filter((line) => line === 'loop run failed; the loop continues'),
+      logger.messages().filter((line) => line === 'loop run failed; the loop continues'),
     ).toHaveLength(3);
     await loop.stop();
   });
@@ -171,7 +164,9 @@ describe('createLoop', () => {
     expect(result.error).toBeInstanceOf(LoopAbortError);
     expect((result.error as LoopAbortError).code).toBe('LOOP_RUN_TIMEOUT');
     expect(result.durationMs).toBe(150);
-    expect(logger.lines).toContain('loop run timed out; aborting it and waiting for it to settle');
+    expect(logger.messages()).toContain(
+      'loop run timed out; aborting it and waiting for it to settle',
+    );
     expect(loop.status()).toMatchObject({ state: 'idle', failures: 1 });
   });
 

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { defineSignals, SignalBus } from '../../src/bus/index.js';
 import type { Logger } from '../../src/core/index.js';
+import { recordingLogger } from '../support/recording-logger.js';
 import {
   defineWorkflow,
   runWorkflow,
@@ -12,14 +13,6 @@ import {
 } from '../../src/patterns/index.js';
 import type { WorkflowOptions, WorkflowStep } from '../../src/patterns/index.js';
 import { backoffDelay } from '../../src/patterns/workflow.js';
-
-function recordingLogger(): Logger & { lines: string[] } {
-  const lines: string[] = [];
-  const log = (_bindings: unknown, message?: string): void => {
-    lines.push(message ?? '');
-  };
-  return { lines, debug: log, info: log, warn: log, error: log };
-}
 
 /** A step that never settles unless its signal aborts. */
 const hang =
@@ -141,7 +134,7 @@ describe('runWorkflow', () => {
     expect(result.steps[0]).toMatchObject({ attempts: 4, value: 'ok', durationMs: 525 });
     // base 100, 200, 400 with 50% jitter at random 0.5: 75, 150, 300.
     expect(when).toEqual([0, 75, 225, 525]);
-    expect(logger.lines.filter((line) => line.includes('retrying'))).toHaveLength(3);
+    expect(logger.messages().filter((line) => line.includes('retrying'))).toHaveLength(3);
   });
 
   it('gives up after the last retry, or when shouldRetry says no', async () => {
@@ -381,7 +374,9 @@ describe('runWorkflow', () => {
     await runWorkflow([{ name: 'a', run: () => 1 }], undefined, { bus, logger });
     await runWorkflow([{ name: 'a', run: () => 1 }], undefined, { bus: throwingBus, logger });
     await vi.runAllTimersAsync();
-    expect(logger.lines.filter((line) => line === 'workflow signal emit failed')).toHaveLength(4);
+    expect(logger.messages().filter((line) => line === 'workflow signal emit failed')).toHaveLength(
+      4,
+    );
   });
 
   it('rejects malformed workflows before running anything', async () => {

@@ -48,7 +48,7 @@ describe('JsonStore corruption handling (file adapter)', () => {
         expect(readFileSync(`${file}.corrupt-1234`)).toEqual(bytes);
         // The recovery is durable at once: the file holds the backup's state.
         expect(JSON.parse(readFileSync(file, 'utf8')).data).toEqual({ owner: 'alice', strikes: 2 });
-        const error = logger.lines.find((line) => line.level === 'error');
+        const error = logger.entries.find((line) => line.level === 'error');
         expect(error?.message).toContain(`${file}.corrupt-1234`);
         expect(error?.bindings['quarantined']).toBe(`${file}.corrupt-1234`);
         store.update((draft) => {
@@ -71,7 +71,7 @@ describe('JsonStore corruption handling (file adapter)', () => {
         expect(moved).toBeDefined();
         expect(readFileSync(path.join(dir, moved!))).toEqual(bytes);
         expect(
-          logger.lines
+          logger.entries
             .filter((line) => line.level === 'error')
             .map((l) => l.message)
             .join('\n'),

@@ -126,7 +126,7 @@ describe('GuildConfig.get', () => {
     const { config, logger } = await makeConfig({ adapter });
     expect(config.get(GUILD)).toMatchObject({ maxWarnings: 3, prefix: '?' });
     expect(
-      logger.lines.some((line) => line.level === 'warn' && line.message?.includes('maxWarnings')),
+      logger.entries.some((line) => line.level === 'warn' && line.message?.includes('maxWarnings')),
     ).toBe(true);
   });
 
@@ -478,7 +478,7 @@ describe('GuildConfig persistence and signals', () => {
     await expect(config.set(GUILD, 'alerts', 'no')).resolves.toBe(false);
     expect(config.get(GUILD).alerts).toBe(false);
     expect(
-      logger.lines.some(
+      logger.entries.some(
         (line) => line.level === 'warn' && line.message?.includes('CONFIG_CHANGED'),
       ),
     ).toBe(true);

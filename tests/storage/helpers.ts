@@ -2,7 +2,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach } from 'vitest';
-import type { Logger, LogBindings } from '../../src/storage/index.js';
 
 /** A fresh temp folder per test, removed after it. */
 export function useTempDir(): () => string {
@@ -17,19 +16,4 @@ export function useTempDir(): () => string {
   };
 }
 
-export interface LogLine {
-  level: 'debug' | 'info' | 'warn' | 'error';
-  bindings: LogBindings;
-  message: string | undefined;
-}
-
-/** A logger that records every line. */
-export function recordingLogger(): Logger & { lines: LogLine[] } {
-  const lines: LogLine[] = [];
-  const at =
-    (level: LogLine['level']) =>
-    (bindings: LogBindings, message?: string): void => {
-      lines.push({ level, bindings, message });
-    };
-  return { lines, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
-}
+export { recordingLogger } from '../support/recording-logger.js';

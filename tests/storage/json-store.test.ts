@@ -405,7 +405,7 @@ describe('JsonStore write failures', () => {
     await expect(store.flush()).rejects.toBeInstanceOf(StoreWriteError);
     expect(store.stats()).toMatchObject({ failedWrites: 1, dirty: true, writes: 0 });
     expect(
-      logger.lines.some((line) => line.level === 'error' && line.message?.includes('failed')),
+      logger.entries.some((line) => line.level === 'error' && line.message?.includes('failed')),
     ).toBe(true);
     // The retry timer writes it without any further call.
     await vi.advanceTimersByTimeAsync(20);
@@ -436,7 +436,7 @@ describe('JsonStore write failures', () => {
     adapter.release();
     await vi.advanceTimersByTimeAsync(0);
     expect(store.stats()).toMatchObject({ failedWrites: 2, writes: 1, dirty: false });
-    expect(logger.lines.filter((line) => line.level === 'error')).toHaveLength(2);
+    expect(logger.entries.filter((line) => line.level === 'error')).toHaveLength(2);
     await store.close();
   });
 

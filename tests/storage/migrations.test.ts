@@ -53,7 +53,7 @@ describe('JsonStore migrations', () => {
     });
     // The pre-migration document stays available as the backup.
     expect(readFileSync(`${file}.bak`, 'utf8')).toBe(original);
-    expect(logger.lines.some((line) => line.message?.includes('from version 0 to 2'))).toBe(true);
+    expect(logger.entries.some((line) => line.message?.includes('from version 0 to 2'))).toBe(true);
     await store.close();
   });
 
