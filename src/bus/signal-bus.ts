@@ -2,7 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { EventEmitter } from 'eventemitter3';
 import { safeParse, type z } from 'zod';
 import { noopLogger, SocKitError, systemClock, type Clock, type Logger } from '../core/index.js';
-import { guardLogger } from '../core/internal.js';
+import { errorText, guardLogger } from '../core/internal.js';
 import type {
   SignalCatalog,
   SignalInput,
@@ -989,7 +989,7 @@ export class SignalBus<S extends SignalSchemas> implements SignalEmitter<S> {
   }
 
   #schemaThrew(type: string, error: unknown): SignalValidationError {
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = errorText(error);
     return new SignalValidationError(
       type,
       [{ path: 'data', message: `the schema threw instead of validating: ${reason}` }],

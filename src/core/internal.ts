@@ -38,3 +38,17 @@ export function isPositiveNumber(
     (options.max === undefined || value <= options.max)
   );
 }
+
+/**
+ * Text of a thrown value for messages and logs: an Error's message (with its name when
+ * `withName`), else `String(value)`. Never throws, even for values without a `toString` such as
+ * `Object.create(null)`, because it runs on error paths that must not fail themselves.
+ */
+export function errorText(error: unknown, withName = false): string {
+  try {
+    if (error instanceof Error) return withName ? `${error.name}: ${error.message}` : error.message;
+    return String(error);
+  } catch {
+    return Object.prototype.toString.call(error);
+  }
+}

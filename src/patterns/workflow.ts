@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { SignalEmitter } from '../bus/signal-emitter.js';
 import { noopLogger, SocKitError, systemClock } from '../core/index.js';
 import type { Clock, Logger } from '../core/index.js';
-import { guardLogger, isPositiveNumber, MAX_TIMER_DELAY_MS } from '../core/internal.js';
+import { errorText, guardLogger, isPositiveNumber, MAX_TIMER_DELAY_MS } from '../core/internal.js';
 
 /**
  * Thrown (as a rejection of {@link runWorkflow}, or synchronously by {@link WorkflowBuilder.step})
@@ -509,15 +509,6 @@ export function backoffDelay(options: BackoffOptions, retry: number, random: () 
   return base * (1 - jitter + jitter * random());
 }
 
-function describe(error: unknown): string {
-  try {
-    return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  } catch {
-    // e.g. an object without a prototype, which has no toString.
-    return Object.prototype.toString.call(error);
-  }
-}
-
 /**
  * Runs steps one after another and returns a structured result per step; never rejects because a
  * step failed.
@@ -689,7 +680,7 @@ export async function runWorkflow<In>(
           optional,
           attempts: result.attempts,
           durationMs: result.durationMs,
-          ...(result.status === 'succeeded' ? {} : { error: describe(result.error) }),
+          ...(result.status === 'succeeded' ? {} : { error: errorText(result.error, true) }),
         },
         result.status === 'succeeded' ? 'info' : optional ? 'low' : 'medium',
       );

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { SignalEmitter } from '../bus/signal-emitter.js';
 import { noopLogger, SocKitError, type Logger } from '../core/index.js';
+import { errorText } from '../core/internal.js';
 import {
   analyzeField,
   coerce,
@@ -264,10 +265,6 @@ function inert(text: string): string {
   const chars = Array.from(text);
   const short = chars.length > 40 ? `${chars.slice(0, 40).join('')}…` : text;
   return `"${short.replace(/[\p{Cc}\p{Cf}`"]/gu, '?').replace(/@/g, '@\u200b')}"`;
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /**
@@ -659,7 +656,7 @@ export class GuildConfig<S extends z.ZodObject> {
     } catch (error) {
       this.logger.warn(
         { guildId: data.guildId, key: data.key, err: error },
-        `GuildConfig: could not emit CONFIG_CHANGED: ${messageOf(error)}`,
+        `GuildConfig: could not emit CONFIG_CHANGED: ${errorText(error)}`,
       );
     }
   }

@@ -7,7 +7,7 @@ import {
   type Logger,
   type TimerHandle,
 } from '../core/index.js';
-import { MAX_TIMER_DELAY_MS } from '../core/internal.js';
+import { errorText, MAX_TIMER_DELAY_MS } from '../core/internal.js';
 import { FileStorageAdapter } from './file-storage-adapter.js';
 import type { StorageAdapter, StorageLock } from './storage-adapter.js';
 
@@ -458,10 +458,6 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 function isThenable(value: unknown): boolean {
   return (
     typeof value === 'object' &&
@@ -635,7 +631,7 @@ export class JsonStore<T> {
     try {
       plainDefaults = JSON.parse(JSON.stringify(options.defaults) ?? 'undefined');
     } catch (error) {
-      throw new StoreOptionsError(`defaults must be JSON data: ${messageOf(error)}`);
+      throw new StoreOptionsError(`defaults must be JSON data: ${errorText(error)}`);
     }
     const defaultsResult = schema.safeParse(plainDefaults);
     if (!defaultsResult.success) {
@@ -659,7 +655,7 @@ export class JsonStore<T> {
           // Editors on Windows often save UTF-8 with a byte order mark, which JSON.parse rejects.
           parsed = JSON.parse(text.startsWith('\uFEFF') ? text.slice(1) : text);
         } catch (error) {
-          return { ok: false, reason: `not valid JSON: ${messageOf(error)}` };
+          return { ok: false, reason: `not valid JSON: ${errorText(error)}` };
         }
         const envelope = isEnvelope(parsed) ? parsed : { version: 0, data: parsed };
         if (envelope.version > version) {
@@ -675,7 +671,7 @@ export class JsonStore<T> {
             data = await migration.migrate(data);
           } catch (error) {
             throw new StoreMigrationError(
-              `migration to version ${migration.version}${migration.description === undefined ? '' : ` (${migration.description})`} failed on ${which}: ${messageOf(error)}; the data was left untouched.`,
+              `migration to version ${migration.version}${migration.description === undefined ? '' : ` (${migration.description})`} failed on ${which}: ${errorText(error)}; the data was left untouched.`,
               envelope.version,
               version,
               { cause: error },
@@ -877,7 +873,7 @@ export class JsonStore<T> {
     try {
       plain = JSON.parse(JSON.stringify(candidate) ?? 'null');
     } catch (error) {
-      throw new StoreValidationError(`the new state is not JSON data: ${messageOf(error)}`);
+      throw new StoreValidationError(`the new state is not JSON data: ${errorText(error)}`);
     }
     const result = this.schema.safeParse(plain);
     if (!result.success) {

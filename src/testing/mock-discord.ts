@@ -26,6 +26,7 @@ import type {
   InteractionResponseType,
 } from 'discord-api-types/v10';
 import { noopLogger, systemClock } from '../core/index.js';
+import { errorText } from '../core/internal.js';
 import type { Clock, Logger, TimerHandle } from '../core/index.js';
 import { EventDispatcher } from './events.js';
 import { FaultInjector } from './faults.js';
@@ -941,7 +942,7 @@ export class MockDiscord {
       result = restError(
         500,
         0,
-        `mock-discord: a fault matcher threw on ${method} ${path}: ${error instanceof Error ? error.message : String(error)}`,
+        `mock-discord: a fault matcher threw on ${method} ${path}: ${errorText(error)}`,
       );
     }
     if (result === undefined && match?.auth === true && authorization !== `Bot ${this.token}`) {
@@ -965,11 +966,7 @@ export class MockDiscord {
           { component: 'MockDiscord', err: error, method, path },
           'route handler failed',
         );
-        result = restError(
-          500,
-          0,
-          `mock-discord internal error: ${error instanceof Error ? error.message : String(error)}`,
-        );
+        result = restError(500, 0, `mock-discord internal error: ${errorText(error)}`);
       }
     }
     const final = result ?? restError(500, 0, 'mock-discord produced no response');

@@ -1,4 +1,5 @@
 import type { Clock, TimerHandle } from '../core/index.js';
+import { errorText } from '../core/internal.js';
 import { MockDiscordError } from './mock-discord-error.js';
 
 /** HTTP methods the REST API uses. */
@@ -136,7 +137,7 @@ function tryMatch(matcher: RequestMatcher, request: RecordedRequest): boolean | 
   } catch (error) {
     return new MockDiscordError(
       'MOCK_DISCORD_INVALID_INPUT',
-      `the waitForRequest predicate threw on request #${request.index} ${request.method} ${request.path}: ${error instanceof Error ? error.message : String(error)}`,
+      `the waitForRequest predicate threw on request #${request.index} ${request.method} ${request.path}: ${errorText(error)}`,
       { cause: error },
     );
   }

@@ -1,4 +1,5 @@
 import { SocKitError } from '../core/index.js';
+import { errorText } from '../core/internal.js';
 
 /**
  * Thrown by {@link UnhandledRejectionWatch.assertNone} when the process saw unhandled rejections.
@@ -25,9 +26,7 @@ export class UnhandledRejectionError extends SocKitError {
    * @param reasons - The rejection reasons seen, oldest first (at least one).
    */
   constructor(reasons: readonly unknown[]) {
-    const text = reasons
-      .map((r) => (r instanceof Error ? `${r.name}: ${r.message}` : String(r)))
-      .join('; ');
+    const text = reasons.map((r) => errorText(r, true)).join('; ');
     super('UNHANDLED_REJECTION', `${reasons.length} unhandled rejection(s): ${text}`, {
       cause: reasons[0],
     });

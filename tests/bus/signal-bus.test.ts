@@ -169,6 +169,26 @@ describe('validation', () => {
     await bus.close();
   });
 
+  it('rejects, never throws, when a refinement throws a value without toString', async () => {
+    const bare: unknown = Object.create(null);
+    const bus = new SignalBus({
+      catalog: defineSignals({
+        BARE: z.object({ n: z.number() }).refine(() => {
+          throw bare;
+        }),
+      }),
+    });
+    let pending: Promise<unknown> | undefined;
+    expect(() => {
+      pending = bus.emit('BARE', { n: 1 }, high);
+    }).not.toThrow();
+    await expect(pending).rejects.toMatchObject({
+      code: 'SIGNAL_VALIDATION',
+      issues: [{ path: 'data', message: expect.stringContaining('[object Object]') as string }],
+    });
+    await bus.close();
+  });
+
   it('rejects a cause that is not a signal envelope, never throwing synchronously', async () => {
     const bus = new SignalBus({ catalog, validate: false });
     const handler = vi.fn();
