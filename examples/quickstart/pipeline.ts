@@ -280,7 +280,7 @@ export async function runQuickstart(options: { logger?: Logger } = {}): Promise<
 
   // Housekeeping runs in the background; stop() waits for a run in flight.
   const housekeeping = createLoop(
-    () => logger.debug({ stats: bus.stats().emitted }, 'housekeeping'),
+    () => logger.debug({ emitted: bus.stats().emitted }, 'housekeeping'),
     { intervalMs: 60_000, runOnStart: true },
   );
 
@@ -383,7 +383,7 @@ export async function runQuickstart(options: { logger?: Logger } = {}): Promise<
 }
 
 async function handleConfigCommand(
-  message: Message<true> | Message,
+  message: Message,
   config: GuildConfig<typeof settingsSchema>,
 ): Promise<string> {
   const [, action, key, ...rest] = message.content.trim().split(/\s+/);
